@@ -1,0 +1,86 @@
+#include "sandbox/child.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+#include "sandbox/capabilities.hpp"
+#include "sandbox/fds.hpp"
+#include "sandbox/init.hpp"
+#include "sandbox/landlock.hpp"
+#include "sandbox/mounts.hpp"
+#include "sandbox/network.hpp"
+#include "sandbox/rlimits.hpp"
+
+namespace paddock::sandbox {
+namespace {
+
+// The PTY lives in the sandbox's own devpts, so the command's tty has a name that resolves
+// inside (ttyname, `tty`); the master goes to the supervisor, which relays it to the terminal.
+UniqueFd open_terminal(const Terminal& terminal, const Channel& channel) {
+  UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!master) throw SysError("open /dev/ptmx");
+  int unlock = 0;
+  if (::ioctl(master.get(), TIOCSPTLCK, &unlock) != 0) throw SysError("unlock the pty");
+  UniqueFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!slave) throw SysError("open the pty's terminal side");
+  if (::tcsetattr(slave.get(), TCSANOW, &terminal.mode) != 0) throw SysError("set the pty's mode");
+  struct winsize size{};
+  size.ws_row = terminal.rows;
+  size.ws_col = terminal.cols;
+  if (::ioctl(slave.get(), TIOCSWINSZ, &size) != 0) throw SysError("set the pty's size");
+  channel.send(MessageType::terminal, 0, {}, master.get());
+  return slave;
+}
+
+void set_oom_score() {
+  // The sandbox goes first when memory runs out, not the user's session.
+  UniqueFd fd(::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC));
+  if (fd && ::write(fd.get(), "500", 3) < 0) throw SysError("write /proc/self/oom_score_adj");
+}
+
+}  // namespace
+
+void run_child(const ChildPlan& plan, const Channel& channel) {
+  const Spec& spec = plan.spec;
+  try {
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) throw SysError("prctl(PR_SET_PDEATHSIG)");
+    fds::close_all_except({channel.fd()});
+    auto go = channel.receive();
+    if (!go || go->type != MessageType::go) ::_exit(kChildSetupFailed);  // the supervisor is gone
+
+    // The cgroup namespace is made only now, after joining the sandbox's cgroup, so its root is
+    // that group and the host's cgroup paths stay invisible.
+    if (::unshare(CLONE_NEWCGROUP) != 0) throw SysError("unshare(CLONE_NEWCGROUP)");
+    if (::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) throw SysError("sethostname");
+    network::bring_up_loopback();
+    mounts::build_root(spec.mounts);
+    UniqueFd tty;
+    if (spec.terminal) tty = open_terminal(*spec.terminal, channel);
+    if (::chdir(spec.cwd.c_str()) != 0) throw SysError("chdir " + spec.cwd);
+    rlimits::apply(plan.nproc_limit);
+    set_oom_score();
+
+    capabilities::drop_bounding_and_lock();  // also sets no_new_privs, which Landlock needs
+    landlock::restrict_self(spec.fs_rules);
+    capabilities::drop_all();
+    seccomp::install(plan.filter);
+
+    channel.send(MessageType::ready);
+    init::run(spec, channel, std::move(tty));
+  } catch (const std::exception& e) {
+    try {
+      channel.send(MessageType::error, 0, e.what());
+    } catch (...) {
+    }
+  }
+  ::_exit(kChildSetupFailed);
+}
+
+}  // namespace paddock::sandbox

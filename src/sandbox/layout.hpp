@@ -1,0 +1,43 @@
+// The default sandbox layout (DESIGN.md, "Sandbox runtime"): the host's system read-only, the
+// workspace read-write at its own path, fresh /tmp, /dev, /proc and $HOME, and nothing else of
+// the host. plan() validates every input before anything is created, so bad input never leaves
+// half-made state behind.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sandbox/spec.hpp"
+
+namespace paddock::sandbox {
+
+// What the user asked for (CLI flags, later merged with configuration files).
+struct RunRequest {
+  std::vector<std::string> command;           // must not be empty
+  std::optional<std::string> workspace;       // default: enclosing git root, else cwd
+  bool read_only_workspace = false;
+  std::optional<std::string> rootfs;          // a directory holding a root filesystem
+  std::vector<std::string> mounts;            // "SRC:DST[:ro]"
+  std::vector<std::string> env;               // "K=V", or "K" to pass the host's value
+  Limits limits;
+};
+
+// The facts of the host a plan depends on, gathered once (tests substitute their own).
+struct Host {
+  std::string cwd;
+  std::string home;
+  std::string user;
+  unsigned uid = 0;
+  unsigned gid = 0;
+  std::vector<std::string> environ;  // "K=V"
+  std::optional<Terminal> terminal;  // set when stdin is a terminal
+  static Host current();
+};
+
+Spec plan(const RunRequest& request, const Host& host);
+
+// "SRC:DST[:ro]" -> a bind mount; throws Error naming the flag and the expected form.
+Mount parse_mount_spec(const std::string& spec, const std::string& cwd);
+
+}  // namespace paddock::sandbox

@@ -1,0 +1,220 @@
+#include "sandbox/mounts.hpp"
+
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <optional>
+#include <set>
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+
+namespace fs = std::filesystem;
+
+namespace paddock::sandbox::mounts {
+namespace {
+
+// Where the new root is assembled. Any existing directory would do: by the time the tmpfs
+// covers it, every host source is already pinned.
+constexpr const char* kStaging = "/tmp";
+constexpr const char* kEmptyFile = "/tmp/.paddock-empty";
+
+void set_attributes(int dirfd, const char* path, unsigned int at_flags, std::uint64_t attributes) {
+  struct mount_attr attr{};
+  attr.attr_set = attributes;
+  if (::mount_setattr(dirfd, path, at_flags, &attr, sizeof attr) != 0)
+    throw SysError(fmt::format("mount_setattr {}", path[0] != '\0' ? path : "(pinned tree)"));
+}
+
+std::uint64_t attributes_of(const Mount& m) {
+  std::uint64_t attributes = MOUNT_ATTR_NOSUID;
+  if (m.read_only) attributes |= MOUNT_ATTR_RDONLY;
+  if (!m.dev) attributes |= MOUNT_ATTR_NODEV;
+  if (m.noexec) attributes |= MOUNT_ATTR_NOEXEC;
+  return attributes;
+}
+
+// A detached copy of a host tree, with the plan's mount attributes already applied.
+struct Pinned {
+  UniqueFd tree;
+  bool directory = true;
+};
+
+std::optional<Pinned> pin(const Mount& m) {
+  int fd = ::open_tree(AT_FDCWD, m.source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (fd < 0) {
+    if (errno == ENOENT && m.optional) return std::nullopt;
+    throw SysError("bind " + m.source);
+  }
+  Pinned pinned{UniqueFd(fd), true};
+  set_attributes(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, attributes_of(m));
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) throw SysError("stat " + m.source);
+  pinned.directory = S_ISDIR(st.st_mode);
+  return pinned;
+}
+
+class RootBuilder {
+public:
+  RootBuilder() {
+    if (::mount("paddock", kStaging, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") != 0)
+      throw SysError("mount the sandbox root tmpfs");
+    remember_own(kStaging);
+  }
+
+  void apply(const Mount& m, std::optional<Pinned>& pinned) {
+    const std::string path = std::string(kStaging) + m.target;
+    switch (m.kind) {
+      case Mount::Kind::bind:
+        if (!pinned) return;
+        ensure(path, pinned->directory);
+        if (::move_mount(pinned->tree.get(), "", AT_FDCWD, path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0)
+          throw SysError("bind " + m.source + " at " + m.target);
+        return;
+      case Mount::Kind::tmpfs: {
+        ensure(path, true);
+        std::string options = fmt::format("mode={:o}", m.mode);
+        if (m.size_bytes != 0) options += fmt::format(",size={}", m.size_bytes);
+        unsigned long flags = MS_NOSUID | MS_NODEV | (m.noexec ? MS_NOEXEC : 0);
+        if (::mount("tmpfs", path.c_str(), "tmpfs", flags, options.c_str()) != 0)
+          throw SysError("mount tmpfs at " + m.target);
+        remember_own(path);
+        if (m.read_only) seal_.push_back(path);
+        return;
+      }
+      case Mount::Kind::directory:
+        ensure(path, true);
+        if (::chmod(path.c_str(), m.mode) != 0) throw SysError("chmod " + m.target);
+        return;
+      case Mount::Kind::symlink:
+        ensure_parent(path);
+        if (::symlink(m.source.c_str(), path.c_str()) != 0) throw SysError("symlink " + m.target);
+        return;
+      case Mount::Kind::proc:
+        ensure(path, true);
+        if (::mount("proc", path.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+          throw SysError("mount proc at " + m.target +
+                         " (inside a container whose /proc is partly hidden this needs --privileged-style access)");
+        return;
+      case Mount::Kind::devpts:
+        ensure(path, true);
+        if (::mount("devpts", path.c_str(), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") != 0)
+          throw SysError("mount devpts at " + m.target);
+        return;
+      case Mount::Kind::mask:
+        mask(m, path);
+        return;
+      case Mount::Kind::read_only:
+        make_read_only(m, path);
+        return;
+    }
+  }
+
+  // Seals the tmpfs mounts meant to be read-only, then swaps the root.
+  void finish() {
+    ::unlink(kEmptyFile);
+    for (const auto& path : seal_) set_attributes(AT_FDCWD, path.c_str(), 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID);
+    set_attributes(AT_FDCWD, kStaging, 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    if (::chdir(kStaging) != 0) throw SysError("chdir to the new root");
+    // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves the new.
+    if (::syscall(SYS_pivot_root, ".", ".") != 0) throw SysError("pivot_root");
+    if (::umount2(".", MNT_DETACH) != 0) throw SysError("detach the host's root");
+    if (::chdir("/") != 0) throw SysError("chdir /");
+  }
+
+private:
+  void remember_own(const std::string& path) {
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0) throw SysError("stat " + path);
+    own_devices_.insert(st.st_dev);
+  }
+
+  // Creates `path` (a directory or an empty file) and missing parents, but only inside a tmpfs
+  // paddock mounted itself: a mountpoint must never be created on the host through a bind.
+  void ensure(const std::string& path, bool directory) {
+    struct stat st{};
+    if (::lstat(path.c_str(), &st) == 0) return;
+    ensure_parent(path);
+    check_own(fs::path(path).parent_path(), path);
+    if (directory) {
+      if (::mkdir(path.c_str(), 0755) != 0) throw SysError("create mountpoint " + inside(path));
+    } else if (!UniqueFd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444))) {
+      throw SysError("create mountpoint " + inside(path));
+    }
+  }
+
+  void ensure_parent(const std::string& path) { ensure(fs::path(path).parent_path().string(), true); }
+
+  void check_own(const fs::path& parent, const std::string& path) const {
+    struct stat st{};
+    if (::stat(parent.c_str(), &st) != 0) throw SysError("stat " + inside(parent.string()));
+    if (!own_devices_.contains(st.st_dev))
+      throw Error(inside(path) + " does not exist inside the sandbox, and its parent " + inside(parent.string()) +
+                  " comes from the host, where paddock creates nothing; pick a target that exists");
+  }
+
+  static std::string inside(const std::string& staged) {
+    std::string p = staged.substr(std::string(kStaging).size());
+    return p.empty() ? "/" : p;
+  }
+
+  void mask(const Mount& m, const std::string& path) {
+    struct stat st{};
+    if (::lstat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT && m.optional) return;
+      throw SysError("mask " + m.target);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (::mount("tmpfs", path.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k") != 0)
+        throw SysError("mask " + m.target);
+      return;
+    }
+    struct stat empty{};
+    if (::lstat(kEmptyFile, &empty) != 0) {
+      UniqueFd fd(::open(kEmptyFile, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444));
+      if (!fd) throw SysError("create the empty file for masks");
+    }
+    if (::mount(kEmptyFile, path.c_str(), nullptr, MS_BIND, nullptr) != 0) throw SysError("mask " + m.target);
+    set_attributes(AT_FDCWD, path.c_str(), 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  }
+
+  // Binds an entry of the view onto itself, read-only. Symlinks are not followed: a protected
+  // path that is a symlink is pinned as the link itself.
+  static void make_read_only(const Mount& m, const std::string& path) {
+    int fd = ::open_tree(AT_FDCWD, path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+    if (fd < 0) {
+      if (errno == ENOENT && m.optional) return;
+      throw SysError("make " + m.target + " read-only");
+    }
+    UniqueFd tree(fd);
+    set_attributes(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    if (::move_mount(fd, "", AT_FDCWD, path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0)
+      throw SysError("make " + m.target + " read-only");
+  }
+
+  std::set<dev_t> own_devices_;
+  std::vector<std::string> seal_;
+};
+
+}  // namespace
+
+void build_root(const std::vector<Mount>& mounts) {
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+    throw SysError("make the mount namespace private");
+
+  std::vector<std::optional<Pinned>> pinned(mounts.size());
+  for (std::size_t i = 0; i < mounts.size(); ++i)
+    if (mounts[i].kind == Mount::Kind::bind) pinned[i] = pin(mounts[i]);
+
+  RootBuilder root;
+  for (std::size_t i = 0; i < mounts.size(); ++i) root.apply(mounts[i], pinned[i]);
+  root.finish();
+}
+
+}  // namespace paddock::sandbox::mounts

@@ -1,0 +1,16 @@
+// Mount namespace: builds the sandbox's root filesystem from the plan's mount list and pivots
+// into it. Host sources are pinned first (open_tree clones, so a path swapped later cannot
+// redirect a mount), the new root is a tmpfs populated in order, then sealed read-only.
+#pragma once
+
+#include <vector>
+
+#include "sandbox/spec.hpp"
+
+namespace paddock::sandbox::mounts {
+
+// Runs in the sandbox child, in its fresh mount namespace. Afterwards "/" is the new root, the
+// host's tree is gone from this namespace, and the working directory is "/".
+void build_root(const std::vector<Mount>& mounts);
+
+}  // namespace paddock::sandbox::mounts

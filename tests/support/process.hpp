@@ -1,0 +1,32 @@
+// Test support: run a program to completion with given stdin, capture stdout, stderr and status.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paddock::testing {
+
+struct ProcessResult {
+  int status = -1;        // exit status, or 128+N when killed by signal N
+  std::string out;
+  std::string err;
+  bool timed_out = false;
+};
+
+struct ProcessOptions {
+  std::optional<std::vector<std::string>> env{};  // default: the test's own environment
+  std::string cwd{};
+  std::string stdin_data{};
+  std::chrono::milliseconds timeout{60000};
+};
+
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// Starts a program in the background with stdio on /dev/null; returns its pid.
+pid_t spawn_background(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+}  // namespace paddock::testing
