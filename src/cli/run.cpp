@@ -67,7 +67,8 @@ int run(const RunOptions& options) {
   } catch (const Error& e) {
     throw Error(e.what(), kExitUsage);  // everything plan() rejects is bad input
   }
-  return sandbox::run(spec);
+  sandbox::Observer observer;
+  return sandbox::run(spec, observer);
 }
 
 }  // namespace

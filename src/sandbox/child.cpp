@@ -1,6 +1,8 @@
 #include "sandbox/child.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -39,6 +41,22 @@ UniqueFd open_terminal(const Terminal& terminal, const Channel& channel) {
   return slave;
 }
 
+// A socket bound to 127.0.0.1:port inside the sandbox's network namespace, handed out.
+void send_socket(const Channel& channel, MessageType type, int socket_type, std::uint16_t port) {
+  UniqueFd fd(::socket(AF_INET, socket_type | SOCK_CLOEXEC, 0));
+  if (!fd) throw SysError("socket for the egress proxy");
+  int one = 1;
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) throw SysError("SO_REUSEADDR");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    throw SysError("bind 127.0.0.1:" + std::to_string(port) + " in the sandbox");
+  if (socket_type == SOCK_STREAM && ::listen(fd.get(), SOMAXCONN) != 0) throw SysError("listen");
+  channel.send(type, 0, {}, fd.get());
+}
+
 void set_oom_score() {
   // The sandbox goes first when memory runs out, not the user's session.
   UniqueFd fd(::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC));
@@ -60,6 +78,10 @@ void run_child(const ChildPlan& plan, const Channel& channel) {
     if (::unshare(CLONE_NEWCGROUP) != 0) throw SysError("unshare(CLONE_NEWCGROUP)");
     if (::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) throw SysError("sethostname");
     network::bring_up_loopback();
+    if (spec.egress) {
+      send_socket(channel, MessageType::egress_proxy, SOCK_STREAM, spec.egress->proxy_port);
+      send_socket(channel, MessageType::egress_dns, SOCK_DGRAM, spec.egress->dns_port);
+    }
     mounts::build_root(spec.mounts);
     UniqueFd tty;
     if (spec.terminal) tty = open_terminal(*spec.terminal, channel);

@@ -313,6 +313,13 @@ Spec plan(const RunRequest& request, const Host& host) {
     }
   }
 
+  for (const auto& [target, content] : request.files) {
+    if (!fs::path(target).is_absolute()) throw Error("file " + target + ": the target must be an absolute path");
+    Mount m = simple(Mount::Kind::file, target, content);
+    spec.mounts.push_back(m);
+  }
+  spec.egress = request.egress;
+
   spec.cwd = is_within(host.cwd, workspace) || host.cwd == workspace ? host.cwd : workspace;
   // The cwd as the user typed it may run through a symlink; inside, only the real path exists.
   if (char resolved[PATH_MAX]; ::realpath(spec.cwd.c_str(), resolved) != nullptr) spec.cwd = resolved;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct RunRequest {
   std::vector<std::string> mounts;            // "SRC:DST[:ro]"
   std::vector<std::string> env;               // "K=V", or "K" to pass the host's value
   Limits limits;
+  std::optional<Egress> egress;               // unset: the sandbox has no way out at all
+  // Files placed read-only in the sandbox: (absolute target, content), e.g. /etc/resolv.conf
+  // naming the DNS stub, or a CA bundle with paddock's interception CA appended.
+  std::vector<std::pair<std::string, std::string>> files;
 };
 
 // The facts of the host a plan depends on, gathered once (tests substitute their own).

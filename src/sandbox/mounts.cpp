@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <climits>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -113,6 +114,9 @@ public:
       case Mount::Kind::read_only:
         make_read_only(m, path);
         return;
+      case Mount::Kind::file:
+        place_file(m, path);
+        return;
     }
   }
 
@@ -182,6 +186,32 @@ private:
     }
     if (::mount(kEmptyFile, path.c_str(), nullptr, MS_BIND, nullptr) != 0) throw SysError("mask " + m.target);
     set_attributes(AT_FDCWD, path.c_str(), 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  }
+
+  // Writes the content to a scratch file in the root tmpfs, binds it over the target read-only,
+  // and unlinks the scratch name (the mount keeps the file alive). A target that is a symlink
+  // (a distribution's /etc/resolv.conf) is replaced where it points, if that is paddock's own.
+  void place_file(const Mount& m, const std::string& path) {
+    std::string target = path;
+    char link[PATH_MAX];
+    ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
+    if (n > 0) {
+      link[n] = '\0';
+      fs::path resolved = link[0] == '/' ? fs::path(kStaging) / fs::path(link).relative_path()
+                                         : fs::path(path).parent_path() / link;
+      target = resolved.lexically_normal().string();
+    }
+    ensure(target, false);
+    const std::string scratch = std::string(kStaging) + "/.paddock-file";
+    {
+      UniqueFd fd(::open(scratch.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444));
+      if (!fd) throw SysError("create the content of " + m.target);
+      if (::write(fd.get(), m.source.data(), m.source.size()) != static_cast<ssize_t>(m.source.size()))
+        throw SysError("write the content of " + m.target);
+    }
+    if (::mount(scratch.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) throw SysError("place " + m.target);
+    set_attributes(AT_FDCWD, target.c_str(), 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    if (::unlink(scratch.c_str()) != 0) throw SysError("unlink scratch file");
   }
 
   // Binds an entry of the view onto itself, read-only. Symlinks are not followed: a protected

@@ -22,6 +22,7 @@ struct Mount {
     mask,       // hide `target` (an existing file or directory) behind an empty read-only node
     read_only,  // make `target`, already in the sandbox's view, read-only (bind it onto itself)
     directory,  // an empty directory of `mode` (inside a tmpfs of the layout)
+    file,       // a read-only file whose content is `source`, covering `target`
   };
   Kind kind = Kind::bind;
   std::string source;
@@ -71,6 +72,13 @@ struct Terminal {
   bool stderr_is_tty = true;
 };
 
+// The sandbox's only way out: the init creates these sockets inside the sandbox's network
+// namespace and hands them to the supervisor, whose proxy serves them (DESIGN.md, "Network").
+struct Egress {
+  std::uint16_t proxy_port = 3128;  // TCP, 127.0.0.1: HTTP proxy, CONNECT and SOCKS5
+  std::uint16_t dns_port = 53;      // UDP, 127.0.0.1: the DNS stub
+};
+
 struct Spec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH inside the sandbox
   std::vector<std::string> env;   // the complete environment, "K=V"
@@ -82,6 +90,7 @@ struct Spec {
   Limits limits;
   bool user_namespace = true;     // false when the supervisor runs as root
   std::optional<Terminal> terminal;  // set when the command gets a PTY
+  std::optional<Egress> egress;      // unset: no way out at all
   std::string workspace;          // for messages only
 };
 

@@ -123,8 +123,9 @@ pid_t clone_sandbox(bool user_namespace) {
 }
 
 // Waits for the child's set-up to finish; returns the PTY master if it made one.
-UniqueFd await_ready(const Channel& channel, InitProcess& init) {
+UniqueFd await_ready(const Channel& channel, InitProcess& init, Observer& observer) {
   UniqueFd master;
+  UniqueFd proxy;
   for (;;) {
     auto message = channel.receive();
     if (!message) {
@@ -133,6 +134,8 @@ UniqueFd await_ready(const Channel& channel, InitProcess& init) {
     }
     switch (message->type) {
       case MessageType::terminal: master = std::move(message->fd); break;
+      case MessageType::egress_proxy: proxy = std::move(message->fd); break;
+      case MessageType::egress_dns: observer.egress_sockets(std::move(proxy), std::move(message->fd)); break;
       case MessageType::ready: return master;
       case MessageType::error: init.wait(); throw Error("setting up the sandbox: " + message->text);
       default: throw Error("sandbox channel: unexpected message during set-up");
@@ -151,8 +154,9 @@ void await_exec(const Channel& channel, InitProcess& init) {
 }
 
 // Runs until the sandbox's init exits: relays the terminal, forwards signals.
-int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>& terminal) {
+int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>& terminal, Observer& observer) {
   asio::io_context io;
+  observer.event_loop(io);
   asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   for (int sig : {SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD}) signals.add(sig);
   std::optional<TerminalRelay> relay;
@@ -185,7 +189,7 @@ int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>&
 
 }  // namespace
 
-int run(const Spec& spec) {
+int run(const Spec& spec, Observer& observer) {
   ::signal(SIGPIPE, SIG_IGN);
   const seccomp::Program filter = seccomp::build();
   warn_about_degraded_layers();
@@ -225,9 +229,12 @@ int run(const Spec& spec) {
   host.cgroup.add(pid);
   channel.send(MessageType::go);
 
-  UniqueFd master = await_ready(channel, init);
+  UniqueFd master = await_ready(channel, init, observer);
+  observer.sandbox_started(pid);
   await_exec(channel, init);
-  return supervise(init, std::move(master), spec.terminal);
+  int status = supervise(init, std::move(master), spec.terminal, observer);
+  observer.sandbox_exited(status);
+  return status;
 }
 
 }  // namespace paddock::sandbox

@@ -4,12 +4,13 @@
 // creates on the host is removed when it returns, and by the watchdog if it dies first.
 #pragma once
 
+#include "sandbox/observer.hpp"
 #include "sandbox/spec.hpp"
 
 namespace paddock::sandbox {
 
 // Runs spec.argv in a new sandbox; returns its exit status (128+N for a signal). Throws Error
 // when the sandbox cannot be made or the command cannot be started (exit status 126 or 127).
-int run(const Spec& spec);
+int run(const Spec& spec, Observer& observer);
 
 }  // namespace paddock::sandbox

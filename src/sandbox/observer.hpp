@@ -1,0 +1,28 @@
+// How the rest of paddock takes part in a run without reaching into the runtime: the supervisor
+// calls these hooks at each stage. The audit trail, the egress proxy and the control socket
+// attach here (wired in src/cli/run.cpp).
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "common/unique_fd.hpp"
+
+namespace paddock::sandbox {
+
+class Observer {
+public:
+  virtual ~Observer() = default;
+  // The sandbox exists (its init's pid on the host) and is set up; the command starts next.
+  virtual void sandbox_started(pid_t /*init_pid*/) {}
+  // The sockets the sandbox's init made inside its network namespace (Spec::egress).
+  virtual void egress_sockets(UniqueFd /*proxy_listener*/, UniqueFd /*dns_socket*/) {}
+  // The supervisor's event loop, before it runs: attach servers and timers to it. It runs until
+  // the sandbox exits.
+  virtual void event_loop(boost::asio::io_context& /*io*/) {}
+  // The command's exit status (128+N for signal N).
+  virtual void sandbox_exited(int /*exit_status*/) {}
+};
+
+}  // namespace paddock::sandbox

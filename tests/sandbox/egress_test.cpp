@@ -1,0 +1,104 @@
+// The runtime's hooks, driven in-process: the egress sockets made inside the sandbox's network
+// namespace reach the supervisor's event loop, and placed files replace host files.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sandbox/layout.hpp"
+#include "sandbox/supervisor.hpp"
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+
+namespace paddock::sandbox {
+namespace {
+
+// Answers one TCP line with "pong:<line>" and one UDP datagram with "dns:<datagram>".
+class EchoObserver : public Observer {
+public:
+  void egress_sockets(UniqueFd proxy, UniqueFd dns) override {
+    proxy_ = std::move(proxy);
+    dns_ = std::move(dns);
+  }
+  void event_loop(asio::io_context& io) override {
+    ASSERT_TRUE(proxy_) << "egress sockets must arrive before the loop starts";
+    acceptor_.emplace(io, asio::ip::tcp::v4(), proxy_.release());
+    udp_.emplace(io, asio::ip::udp::v4(), dns_.release());
+    acceptor_->async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
+      if (ec) return;
+      peer_.emplace(std::move(socket));
+      asio::async_read_until(*peer_, line_, '\n', [this](const boost::system::error_code& e, std::size_t) {
+        if (e) return;
+        std::istream in(&line_);
+        std::string text;
+        std::getline(in, text);
+        reply_ = "pong:" + text + "\n";
+        asio::async_write(*peer_, asio::buffer(reply_), [](auto, auto) {});
+      });
+    });
+    udp_->async_receive_from(asio::buffer(datagram_), sender_, [this](const boost::system::error_code& ec, std::size_t n) {
+      if (ec) return;
+      dns_reply_ = "dns:" + std::string(datagram_.data(), n);
+      udp_->async_send_to(asio::buffer(dns_reply_), sender_, [](auto, auto) {});
+    });
+  }
+  void sandbox_exited(int status) override { exit_status_ = status; }
+
+  int exit_status_ = -1;
+
+private:
+  UniqueFd proxy_, dns_;
+  std::optional<asio::ip::tcp::acceptor> acceptor_;
+  std::optional<asio::ip::tcp::socket> peer_;
+  std::optional<asio::ip::udp::socket> udp_;
+  asio::ip::udp::endpoint sender_;
+  std::array<char, 512> datagram_{};
+  asio::streambuf line_;
+  std::string reply_, dns_reply_;
+};
+
+TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
+  char dir[] = "/tmp/paddock-egress-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string ws = dir;
+
+  RunRequest request;
+  request.workspace = ws;
+  request.egress = Egress{3128, 53};
+  request.files = {{"/etc/resolv.conf", "nameserver 127.0.0.1\n"}};
+  request.command = {"python3", "-c",
+                     "import socket\n"
+                     "c = socket.create_connection(('127.0.0.1', 3128)); c.sendall(b'ping\\n')\n"
+                     "print(c.makefile().readline().strip())\n"
+                     "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.sendto(b'query', ('127.0.0.1', 53))\n"
+                     "print(u.recv(100).decode())\n"
+                     "print(open('/etc/resolv.conf').read().strip())\n"
+                     "open('out.txt', 'w').write('done')\n"};
+  Host host = Host::current();
+  host.cwd = ws;
+  host.terminal.reset();
+  Spec spec = plan(request, host);
+
+  // The command's stdout is this test's stdout; its effects are checked through out.txt.
+  EchoObserver observer;
+  testing::internal::CaptureStdout();
+  int status = run(spec, observer);
+  std::string output = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(observer.exit_status_, 0);
+  EXPECT_EQ(output, "pong:ping\ndns:query\nnameserver 127.0.0.1\n");
+  EXPECT_TRUE(fs::exists(ws + "/out.txt"));
+  fs::remove_all(ws);
+}
+
+}  // namespace
+}  // namespace paddock::sandbox
