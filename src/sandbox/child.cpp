@@ -18,7 +18,9 @@
 #include "sandbox/landlock.hpp"
 #include "sandbox/mounts.hpp"
 #include "sandbox/network.hpp"
+#include "sandbox/pidns.hpp"
 #include "sandbox/rlimits.hpp"
+#include "sandbox/seccomp.hpp"
 
 namespace paddock::sandbox {
 namespace {
@@ -82,17 +84,19 @@ void run_child(const ChildPlan& plan, const Channel& channel) {
       send_socket(channel, MessageType::egress_proxy, SOCK_STREAM, spec.egress->proxy_port);
       send_socket(channel, MessageType::egress_dns, SOCK_DGRAM, spec.egress->dns_port);
     }
-    mounts::build_root(spec.mounts);
+    mounts::build_root(spec.mounts, [&](const std::string& proc) {
+      if (plan.pids.pid_max) pidns::set_pid_max(proc, *plan.pids.pid_max);
+    });
     UniqueFd tty;
     if (spec.terminal) tty = open_terminal(*spec.terminal, channel);
     if (::chdir(spec.cwd.c_str()) != 0) throw SysError("chdir " + spec.cwd);
-    rlimits::apply(plan.nproc_limit);
+    rlimits::apply(plan.pids.nproc);
     set_oom_score();
 
     capabilities::drop_bounding_and_lock();  // also sets no_new_privs, which Landlock needs
     landlock::restrict_self(spec.fs_rules);
     capabilities::drop_all();
-    seccomp::install(plan.filter);
+    seccomp::install();
 
     channel.send(MessageType::ready);
     init::run(spec, channel, std::move(tty));

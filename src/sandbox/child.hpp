@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "sandbox/channel.hpp"
-#include "sandbox/seccomp.hpp"
 #include "sandbox/spec.hpp"
 
 namespace paddock::sandbox {
@@ -15,10 +14,15 @@ namespace paddock::sandbox {
 // Exit status of a child whose set-up failed (the reason went over the channel).
 inline constexpr int kChildSetupFailed = 125;
 
+// How the process limit is enforced when no cgroup does it (see cgroups.hpp).
+struct PidsFallback {
+  std::optional<std::uint64_t> pid_max;  // the pid namespace's own pid_max (Linux >= 6.14)
+  std::optional<std::uint64_t> nproc;    // RLIMIT_NPROC, which a user namespace scopes to the sandbox
+};
+
 struct ChildPlan {
   const Spec& spec;
-  const seccomp::Program& filter;
-  std::optional<std::uint64_t> nproc_limit;  // RLIMIT_NPROC, when no cgroup limits pids
+  PidsFallback pids;
 };
 
 [[noreturn]] void run_child(const ChildPlan& plan, const Channel& channel);

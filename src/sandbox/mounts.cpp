@@ -63,7 +63,7 @@ std::optional<Pinned> pin(const Mount& m) {
 
 class RootBuilder {
 public:
-  RootBuilder() {
+  explicit RootBuilder(const std::function<void(const std::string&)>& after_proc) : after_proc_(after_proc) {
     if (::mount("paddock", kStaging, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") != 0)
       throw SysError("mount the sandbox root tmpfs");
     remember_own(kStaging);
@@ -102,6 +102,7 @@ public:
         if (::mount("proc", path.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
           throw SysError("mount proc at " + m.target +
                          " (inside a container whose /proc is partly hidden this needs --privileged-style access)");
+        if (after_proc_) after_proc_(path);
         return;
       case Mount::Kind::devpts:
         ensure(path, true);
@@ -228,13 +229,14 @@ private:
       throw SysError("make " + m.target + " read-only");
   }
 
+  std::function<void(const std::string&)> after_proc_;
   std::set<dev_t> own_devices_;
   std::vector<std::string> seal_;
 };
 
 }  // namespace
 
-void build_root(const std::vector<Mount>& mounts) {
+void build_root(const std::vector<Mount>& mounts, const std::function<void(const std::string&)>& after_proc) {
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     throw SysError("make the mount namespace private");
 
@@ -242,7 +244,7 @@ void build_root(const std::vector<Mount>& mounts) {
   for (std::size_t i = 0; i < mounts.size(); ++i)
     if (mounts[i].kind == Mount::Kind::bind) pinned[i] = pin(mounts[i]);
 
-  RootBuilder root;
+  RootBuilder root(after_proc);
   for (std::size_t i = 0; i < mounts.size(); ++i) root.apply(mounts[i], pinned[i]);
   root.finish();
 }

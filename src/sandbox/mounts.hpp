@@ -3,6 +3,8 @@
 // redirect a mount), the new root is a tmpfs populated in order, then sealed read-only.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "sandbox/spec.hpp"
@@ -11,6 +13,9 @@ namespace paddock::sandbox::mounts {
 
 // Runs in the sandbox child, in its fresh mount namespace. Afterwards "/" is the new root, the
 // host's tree is gone from this namespace, and the working directory is "/".
-void build_root(const std::vector<Mount>& mounts);
+// `after_proc` runs right after the fresh procfs is mounted (given its staged path), before
+// anything of it is made read-only: the one moment sysctls of the sandbox's own namespaces
+// can be set.
+void build_root(const std::vector<Mount>& mounts, const std::function<void(const std::string&)>& after_proc = {});
 
 }  // namespace paddock::sandbox::mounts

@@ -22,7 +22,7 @@
 #include "sandbox/init.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/placeholders.hpp"
-#include "sandbox/seccomp.hpp"
+#include "sandbox/pidns.hpp"
 #include "sandbox/terminal.hpp"
 #include "sandbox/userns.hpp"
 #include "sandbox/watchdog.hpp"
@@ -104,6 +104,16 @@ void warn_about_degraded_layers() {
   else if (abi < landlock::kBestAbi)
     log::warn("Landlock ABI {} (< {}): signals and abstract unix sockets are not scoped to the sandbox", abi,
               landlock::kBestAbi);
+}
+
+// A process limit alone needs no cgroup where the pid namespace can hold it: its own pid_max.
+PidsFallback pids_without_cgroup(const Limits& limits) {
+  PidsFallback fallback;
+  if (!limits.pids || limits.memory_bytes || limits.cpus) return fallback;
+  const std::uint64_t pid_max = *limits.pids + 1;  // pids 1 .. pid_max-1
+  if (pid_max >= pidns::kMinPidMax && pid_max <= pidns::host_pid_max() && pidns::has_own_pid_max())
+    fallback.pid_max = pid_max;
+  return fallback;
 }
 
 pid_t clone_sandbox(bool user_namespace) {
@@ -191,19 +201,21 @@ int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>&
 
 int run(const Spec& spec, Observer& observer) {
   ::signal(SIGPIPE, SIG_IGN);
-  const seccomp::Program filter = seccomp::build();
   warn_about_degraded_layers();
 
+  Limits cgroup_limits = spec.limits;
+  PidsFallback pids = pids_without_cgroup(spec.limits);
+  if (pids.pid_max) cgroup_limits.pids.reset();
+
   HostResources host;
-  const bool needs_cleanup = spec.limits.memory_bytes || spec.limits.pids || spec.limits.cpus ||
+  const bool needs_cleanup = cgroup_limits.memory_bytes || cgroup_limits.pids || cgroup_limits.cpus ||
                              !spec.placeholders.empty();
   if (needs_cleanup) host.watchdog.emplace(Watchdog::start());
-  host.cgroup = cgroups::Group::create(spec.limits, unique_name());
+  host.cgroup = cgroups::Group::create(cgroup_limits, unique_name());
   for (const auto& dir : host.cgroup.directories()) host.watchdog->watch_cgroup(dir);
 
-  std::optional<std::uint64_t> nproc_limit;
-  if (spec.limits.pids && !host.cgroup.enforces_pids()) {
-    if (spec.user_namespace) nproc_limit = spec.limits.pids;  // counted per user namespace
+  if (cgroup_limits.pids && !host.cgroup.enforces_pids()) {
+    if (spec.user_namespace) pids.nproc = spec.limits.pids;  // counted per user namespace
     else log::warn("no cgroup pids controller is available: the process limit is not enforced");
   }
   for (const auto& p : spec.placeholders) {
@@ -215,7 +227,7 @@ int run(const Spec& spec, Observer& observer) {
   const pid_t pid = clone_sandbox(spec.user_namespace);
   if (pid == 0) {
     channel.close();
-    run_child({spec, filter, nproc_limit}, child_channel);
+    run_child({spec, pids}, child_channel);
   }
   child_channel.close();
   InitProcess init(pid);

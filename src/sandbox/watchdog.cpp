@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/error.hpp"
@@ -82,8 +81,7 @@ void Watchdog::dismiss() noexcept {
   } catch (const Error&) {
   }
   channel_.close();
-  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-  }
+  // Not waited for: it exits on its own at once, and the supervisor is about to exit too.
   pid_ = -1;
 }
 

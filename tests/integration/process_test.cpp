@@ -68,7 +68,7 @@ TEST_P(Processes, InitReapsOrphansAndForwardsSignals) {
     std::vector<char*> e;
     for (auto& v : env) e.push_back(v.data());
     e.push_back(nullptr);
-    ::chdir(workspace_.c_str());
+    if (::chdir(workspace_.c_str()) != 0) ::_exit(126);
     ::execvpe(c[0], c.data(), e.data());
     ::_exit(127);
   }
@@ -93,6 +93,16 @@ TEST_P(Processes, ForkBombStopsAtThePidsLimit) {
   EXPECT_THAT(r.err, HasSubstr("Cannot fork"));
   ASSERT_FALSE(r.out.empty());
   EXPECT_LE(std::stoi(r.out), 50);
+}
+
+TEST_P(Processes, LargePidsLimitHoldsToo) {
+  // Large limits may be enforced by the pid namespace's own pid_max instead of a cgroup.
+  auto r = paddock_run({"--pids", "400"},
+                       {"sh", "-c", "sh -c 'while :; do sleep 5 & done'; set -- /proc/[0-9]*; echo $#"});
+  EXPECT_THAT(r.err, HasSubstr("Cannot fork"));
+  ASSERT_FALSE(r.out.empty());
+  EXPECT_LE(std::stoi(r.out), 400);
+  EXPECT_GE(std::stoi(r.out), 300) << "the limit, not something else, stopped the bomb";
 }
 
 TEST_P(Processes, StdioPassesThroughUntouched) {
