@@ -71,6 +71,31 @@ private:
   std::optional<int> status_;
 };
 
+// Signals the supervisor handles (forwards, or uses itself). They stay blocked from the start of
+// a run until the event loop's handlers exist, so one sent during set-up is forwarded once the
+// command runs instead of killing the supervisor. The sandbox inherits the mask; its init keeps
+// them blocked (it waits for them) and the command starts with none blocked.
+constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGWINCH};
+
+class BlockedSignals {
+public:
+  BlockedSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : kHandledSignals) sigaddset(&set, sig);
+    if (::sigprocmask(SIG_BLOCK, &set, &saved_) != 0) throw SysError("sigprocmask");
+  }
+  ~BlockedSignals() { ::sigprocmask(SIG_SETMASK, &saved_, nullptr); }
+  BlockedSignals(const BlockedSignals&) = delete;
+  BlockedSignals& operator=(const BlockedSignals&) = delete;
+
+  // Lets pending and future signals reach the handlers now in place.
+  void release() const { ::sigprocmask(SIG_SETMASK, &saved_, nullptr); }
+
+private:
+  sigset_t saved_;
+};
+
 int exit_code(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -164,14 +189,16 @@ void await_exec(const Channel& channel, InitProcess& init) {
 }
 
 // Runs until the sandbox's init exits: relays the terminal, forwards signals.
-int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>& terminal, Observer& observer) {
+int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>& terminal, Observer& observer,
+              const BlockedSignals& blocked) {
   asio::io_context io;
   observer.event_loop(io);
-  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
-  for (int sig : {SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD}) signals.add(sig);
+  asio::signal_set signals(io);
+  for (int sig : kHandledSignals)
+    if (sig != SIGWINCH || master) signals.add(sig);
+  blocked.release();
   std::optional<TerminalRelay> relay;
   if (master) {
-    signals.add(SIGWINCH);
     relay.emplace(io, std::move(master), terminal && terminal->stdout_is_tty ? STDOUT_FILENO : STDERR_FILENO);
     relay->start();
   }
@@ -201,6 +228,7 @@ int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>&
 
 int run(const Spec& spec, Observer& observer) {
   ::signal(SIGPIPE, SIG_IGN);
+  BlockedSignals blocked;
   warn_about_degraded_layers();
 
   Limits cgroup_limits = spec.limits;
@@ -244,7 +272,7 @@ int run(const Spec& spec, Observer& observer) {
   UniqueFd master = await_ready(channel, init, observer);
   observer.sandbox_started(pid);
   await_exec(channel, init);
-  int status = supervise(init, std::move(master), spec.terminal, observer);
+  int status = supervise(init, std::move(master), spec.terminal, observer, blocked);
   observer.sandbox_exited(status);
   return status;
 }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -21,18 +22,20 @@ struct Rule {
 };
 constexpr Rule kProtected[] = {
     {".paddock", true},         {".codex", true},          {".vscode", true},
-    {".idea", true},            {".mcp.json", false},      {".envrc", false},
+    {".mcp.json", false},       {".envrc", false},
     {".claude/settings.json", false}, {".claude/settings.local.json", false},
     {".claude/commands", true}, {".claude/agents", true},  {".claude/hooks", true},
 };
 // Read by a shell or by git only from $HOME. The workspace is never $HOME (plan() refuses it)
 // and the sandbox's $HOME is fresh, so these are protected only where they already exist.
+// An IDE's project files run code only when the user acts on them in the IDE, so they too are
+// protected only where present.
 constexpr const char* kProtectedIfPresent[] = {
     ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc",
-    ".zshenv", ".zprofile", ".zlogin", ".gitconfig",
+    ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".idea",
 };
 // Inside each git directory (the workspace's own and every nested one found).
-constexpr Rule kGitProtected[] = {{"hooks", true}, {"config", false}, {"config.worktree", false}};
+constexpr Rule kGitProtected[] = {{"hooks", true}, {"config", false}};
 
 // Nested repositories deeper than this are not searched for (node_modules-sized trees would make
 // start-up slow); the workspace's own .git and its submodules are always covered.
@@ -75,8 +78,20 @@ std::optional<fs::path> resolve_gitdir_file(const fs::path& dotgit, const fs::pa
   return gitdir;
 }
 
+// Git reads config.worktree only when extensions.worktreeConfig is set in config (itself
+// protected), so a missing one needs protecting only then.
+bool uses_worktree_config(const fs::path& gitdir) {
+  std::ifstream in(gitdir / "config");
+  for (std::string line; std::getline(in, line);) {
+    std::transform(line.begin(), line.end(), line.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (line.find("worktreeconfig") != std::string::npos) return true;
+  }
+  return false;
+}
+
 void protect_gitdir(std::vector<ProtectedPath>& out, const fs::path& gitdir) {
   for (const auto& rule : kGitProtected) add(out, gitdir, rule.path, rule.directory);
+  if (lexists(gitdir / "config.worktree") || uses_worktree_config(gitdir)) add(out, gitdir, "config.worktree", false);
   // Submodules keep their own hooks and config under .git/modules/<name>/.
   std::error_code ec;
   fs::path modules = gitdir / "modules";

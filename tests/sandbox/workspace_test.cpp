@@ -85,6 +85,16 @@ TEST_F(Workspace, NestedRepositoriesAndSubmodulesAreCovered) {
   EXPECT_NE(find(paths, "vendor/lib/.git/hooks"), nullptr);
 }
 
+TEST_F(Workspace, WorktreeConfigOnlyWhenGitReadsIt) {
+  fs::create_directories(root_ + "/.git/hooks");
+  std::ofstream(root_ + "/.git/config") << "[core]\n\tbare = false\n";
+  EXPECT_EQ(find(protected_paths(root_), ".git/config.worktree"), nullptr);
+  std::ofstream(root_ + "/.git/config") << "[extensions]\n\tworktreeConfig = true\n";
+  auto paths = protected_paths(root_);
+  ASSERT_NE(find(paths, ".git/config.worktree"), nullptr);
+  EXPECT_FALSE(find(paths, ".git/config.worktree")->exists);
+}
+
 TEST_F(Workspace, RcFilesOnlyWhenPresent) {
   std::ofstream(root_ + "/.bashrc") << "";
   auto paths = protected_paths(root_);
