@@ -161,5 +161,19 @@ TEST_P(Processes, TerminalRunsOnAPtyInsideTheSandbox) {
   EXPECT_THAT(r.out, HasSubstr("tty-in"));
 }
 
+TEST_P(Processes, DemoAgentShowsEachOutcome) {
+  make_git_repository();
+  auto r = paddock({"run"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* line : {"write a file in the workspace                  allowed",
+                           "read the real ~/.ssh/id_rsa                    denied: No such file or directory",
+                           "write /etc/paddock-demo                        denied: Read-only file system",
+                           "write .git/hooks/pre-commit                    denied: Read-only file system",
+                           "reach a host (TCP to 1.1.1.1:443)              denied: Network is unreachable",
+                           "unshare -Ur (new user namespace)               denied: Operation not permitted",
+                           "fork bomb (spawn until refused)                stopped at"})
+    EXPECT_THAT(r.out, HasSubstr(line));
+}
+
 }  // namespace
 }  // namespace paddock::testing
