@@ -83,11 +83,14 @@ void compare(const std::string& label, const std::vector<std::string>& prefix, c
   };
   std::vector<Contender> contenders = {
       {"paddock run (all layers)", with_prefix({paddock, "run", "--", "/bin/true"}), {}},
-      {"bwrap --unshare-all", with_prefix({"bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                                           "--unshare-all", "--die-with-parent", "/bin/true"}), {}},
-      {"unshare -mpfniu", with_prefix({"unshare", "--mount", "--pid", "--fork", "--net", "--ipc", "--uts",
-                                       ::geteuid() == 0 && prefix.empty() ? "--mount-proc" : "--map-root-user",
-                                       "/bin/true"}), {}},
+      {"bwrap --unshare-all",
+       with_prefix({"bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all",
+                    "--die-with-parent", "/bin/true"}),
+       {}},
+      {"unshare -mpfniu",
+       with_prefix({"unshare", "--mount", "--pid", "--fork", "--net", "--ipc", "--uts",
+                    ::geteuid() == 0 && prefix.empty() ? "--mount-proc" : "--map-root-user", "/bin/true"}),
+       {}},
   };
   for (auto& c : contenders) run_once(c, cwd);  // warm caches
   for (int i = 0; i < runs; ++i)

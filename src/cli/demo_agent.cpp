@@ -38,6 +38,8 @@ echo "Each forbidden attempt failed inside the sandbox; nothing on the host was 
 
 }  // namespace
 
-std::vector<std::string> demo_agent_command() { return {"/bin/sh", "-c", kScript, "paddock-demo"}; }
+std::vector<std::string> demo_agent_command() {
+  return {"/bin/sh", "-c", kScript, "paddock-demo"};
+}
 
 }  // namespace paddock::cli

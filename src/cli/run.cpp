@@ -40,10 +40,14 @@ std::uint64_t parse_size(const std::string& text, const std::string& flag) {
   }
   std::string unit = text.substr(used);
   double scale = 1;
-  if (unit == "k" || unit == "K") scale = 1024.0;
-  else if (unit == "m" || unit == "M") scale = 1024.0 * 1024;
-  else if (unit == "g" || unit == "G") scale = 1024.0 * 1024 * 1024;
-  else if (!unit.empty()) used = 0;
+  if (unit == "k" || unit == "K")
+    scale = 1024.0;
+  else if (unit == "m" || unit == "M")
+    scale = 1024.0 * 1024;
+  else if (unit == "g" || unit == "G")
+    scale = 1024.0 * 1024 * 1024;
+  else if (!unit.empty())
+    used = 0;
   if (used == 0 || value <= 0 || !std::isfinite(value))
     throw Error(fmt::format("{} {}: expected a size such as 512M or 2G", flag, text), kExitUsage);
   return static_cast<std::uint64_t>(value * scale);

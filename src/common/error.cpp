@@ -12,7 +12,6 @@ std::string errno_text(int err) {
   return text;
 }
 
-SysError::SysError(std::string_view what, int err)
-    : Error(std::string(what) + ": " + errno_text(err)), code_(err) {}
+SysError::SysError(std::string_view what, int err) : Error(std::string(what) + ": " + errno_text(err)), code_(err) {}
 
 }  // namespace paddock

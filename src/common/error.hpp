@@ -12,7 +12,7 @@
 namespace paddock {
 
 class Error : public std::runtime_error {
-public:
+ public:
   // 125: paddock itself failed (the sandboxed command's own statuses pass through untouched).
   static constexpr int kDefaultExitStatus = 125;
 
@@ -20,17 +20,17 @@ public:
       : std::runtime_error(message), exit_status_(exit_status) {}
   int exit_status() const noexcept { return exit_status_; }
 
-private:
+ private:
   int exit_status_;
 };
 
 // "what: strerror (ENAME)"; `err` defaults to the current errno.
 class SysError : public Error {
-public:
+ public:
   explicit SysError(std::string_view what, int err = errno);
   int code() const noexcept { return code_; }
 
-private:
+ private:
   int code_;
 };
 

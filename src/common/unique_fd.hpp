@@ -8,7 +8,7 @@
 namespace paddock {
 
 class UniqueFd {
-public:
+ public:
   UniqueFd() = default;
   explicit UniqueFd(int fd) noexcept : fd_(fd) {}
   UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
@@ -28,7 +28,7 @@ public:
     fd_ = fd;
   }
 
-private:
+ private:
   int fd_ = -1;
 };
 

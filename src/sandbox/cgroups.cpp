@@ -155,7 +155,8 @@ Group Group::create(const Limits& limits, const std::string& name) {
   const bool privileged = ::geteuid() == 0;
   try {
     for (const auto& controller : needed) {
-      auto hierarchy = std::find_if(v1.begin(), v1.end(), [&](const auto& h) { return contains(h.controllers, controller); });
+      auto hierarchy =
+          std::find_if(v1.begin(), v1.end(), [&](const auto& h) { return contains(h.controllers, controller); });
       if (!privileged || hierarchy == v1.end()) {
         if (controller == "pids") continue;  // the caller falls back to RLIMIT_NPROC
         throw Error(fmt::format(

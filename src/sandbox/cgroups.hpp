@@ -13,7 +13,7 @@
 namespace paddock::sandbox::cgroups {
 
 class Group {
-public:
+ public:
   // Creates the cgroups that enforce `limits`, named `name`. Throws Error when memory or cpu
   // were asked for and this host cannot enforce them (saying what would). A pids limit that
   // cannot be enforced here is left out: see enforces_pids().
@@ -30,7 +30,7 @@ public:
   // Kills whatever is left inside and removes the directories.
   void remove() noexcept;
 
-private:
+ private:
   std::vector<std::string> directories_;
   bool pids_ = false;
 };
@@ -42,8 +42,8 @@ void kill_and_remove(const std::vector<std::string>& directories) noexcept;
 // Which cgroup versions and controllers this host offers, for `paddock doctor`.
 struct Support {
   bool v2 = false;
-  std::vector<std::string> v2_controllers;      // delegated to this process's cgroup
-  std::vector<std::string> v1_controllers;      // mounted v1 hierarchies
+  std::vector<std::string> v2_controllers;  // delegated to this process's cgroup
+  std::vector<std::string> v1_controllers;  // mounted v1 hierarchies
 };
 Support probe();
 

@@ -35,7 +35,7 @@ struct Message {
 };
 
 class Channel {
-public:
+ public:
   // A connected pair: first for the supervisor, second for the child.
   static std::pair<Channel, Channel> pair();
 
@@ -49,7 +49,7 @@ public:
   int fd() const { return fd_.get(); }
   void close() { fd_.reset(); }
 
-private:
+ private:
   UniqueFd fd_;
 };
 

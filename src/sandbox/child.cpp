@@ -2,11 +2,11 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -35,7 +35,7 @@ UniqueFd open_terminal(const Terminal& terminal, const Channel& channel) {
   UniqueFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
   if (!slave) throw SysError("open the pty's terminal side");
   if (::tcsetattr(slave.get(), TCSANOW, &terminal.mode) != 0) throw SysError("set the pty's mode");
-  struct winsize size{};
+  struct winsize size {};
   size.ws_row = terminal.rows;
   size.ws_col = terminal.cols;
   if (::ioctl(slave.get(), TIOCSWINSZ, &size) != 0) throw SysError("set the pty's size");

@@ -8,8 +8,8 @@
 namespace paddock::sandbox {
 namespace {
 
-constexpr const char* kPassThrough[] = {"TERM", "COLORTERM", "LANG", "LANGUAGE", "TZ",
-                                        "PATH", "NO_COLOR", "FORCE_COLOR"};
+constexpr const char* kPassThrough[] = {"TERM", "COLORTERM", "LANG",     "LANGUAGE",
+                                        "TZ",   "PATH",      "NO_COLOR", "FORCE_COLOR"};
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 bool passes_through(const std::string& name) {
@@ -27,8 +27,7 @@ bool valid_name(const std::string& name) {
 }  // namespace
 
 std::vector<std::string> sandbox_environment(const std::vector<std::string>& host_environ,
-                                             const std::vector<std::string>& extra,
-                                             const Identity& identity) {
+                                             const std::vector<std::string>& extra, const Identity& identity) {
   std::map<std::string, std::string> host;
   for (const auto& entry : host_environ) {
     auto eq = entry.find('=');

@@ -16,7 +16,6 @@ struct Identity {
 
 // `extra` holds "K=V" (set) or "K" (pass the host's value); throws Error on a malformed entry.
 std::vector<std::string> sandbox_environment(const std::vector<std::string>& host_environ,
-                                             const std::vector<std::string>& extra,
-                                             const Identity& identity);
+                                             const std::vector<std::string>& extra, const Identity& identity);
 
 }  // namespace paddock::sandbox

@@ -64,13 +64,14 @@ std::vector<Feature> probe_features() {
 
   bool seccomp = ::prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
   features.push_back({"seccomp filters", seccomp, seccomp ? "yes" : "no", "the system-call filter is missing"});
-  struct seccomp_notif_sizes sizes{};
+  struct seccomp_notif_sizes sizes {};
   bool notify = ::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0;
-  features.push_back({"seccomp user notification", notify, notify ? "yes" : "no",
-                      "exec events are not observed when not root"});
+  features.push_back(
+      {"seccomp user notification", notify, notify ? "yes" : "no", "exec events are not observed when not root"});
 
   auto cg = cgroups::probe();
-  features.push_back({"cgroup v2", cg.v2, cg.v2 ? "controllers delegated here: " + join(cg.v2_controllers) : "not mounted",
+  features.push_back({"cgroup v2", cg.v2,
+                      cg.v2 ? "controllers delegated here: " + join(cg.v2_controllers) : "not mounted",
                       "limits need v1 controllers (root)"});
   bool v1 = !cg.v1_controllers.empty();
   features.push_back({"cgroup v1 (fallback, root only)", v1 && root, "controllers: " + join(cg.v1_controllers),

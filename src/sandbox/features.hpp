@@ -9,8 +9,8 @@ namespace paddock::sandbox {
 struct Feature {
   std::string name;
   bool available = false;
-  std::string detail;        // what was found (a version, a list of controllers)
-  std::string without_it;    // what a sandbox loses when it is missing
+  std::string detail;      // what was found (a version, a list of controllers)
+  std::string without_it;  // what a sandbox loses when it is missing
 };
 
 std::vector<Feature> probe_features();

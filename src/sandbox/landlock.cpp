@@ -14,12 +14,10 @@ namespace paddock::sandbox::landlock {
 namespace {
 
 // The uapi constants, spelled out: Debian's kernel headers stop at ABI 2.
-constexpr std::uint64_t kExecute = 1ULL << 0, kWriteFile = 1ULL << 1, kReadFile = 1ULL << 2,
-                        kReadDir = 1ULL << 3, kRemoveDir = 1ULL << 4, kRemoveFile = 1ULL << 5,
-                        kMakeChar = 1ULL << 6, kMakeDir = 1ULL << 7, kMakeReg = 1ULL << 8,
-                        kMakeSock = 1ULL << 9, kMakeFifo = 1ULL << 10, kMakeBlock = 1ULL << 11,
-                        kMakeSym = 1ULL << 12, kRefer = 1ULL << 13, kTruncate = 1ULL << 14,
-                        kIoctlDev = 1ULL << 15;
+constexpr std::uint64_t kExecute = 1ULL << 0, kWriteFile = 1ULL << 1, kReadFile = 1ULL << 2, kReadDir = 1ULL << 3,
+                        kRemoveDir = 1ULL << 4, kRemoveFile = 1ULL << 5, kMakeChar = 1ULL << 6, kMakeDir = 1ULL << 7,
+                        kMakeReg = 1ULL << 8, kMakeSock = 1ULL << 9, kMakeFifo = 1ULL << 10, kMakeBlock = 1ULL << 11,
+                        kMakeSym = 1ULL << 12, kRefer = 1ULL << 13, kTruncate = 1ULL << 14, kIoctlDev = 1ULL << 15;
 constexpr std::uint64_t kScopeAbstractUnix = 1ULL << 0, kScopeSignal = 1ULL << 1;
 constexpr unsigned kCreateRulesetVersion = 1U << 0;
 constexpr int kRulePathBeneath = 1;
@@ -52,8 +50,8 @@ std::uint64_t rights_for(std::uint8_t bits) {
   if (bits & access::read) rights |= kReadFile | kReadDir;
   if (bits & access::execute) rights |= kExecute;
   if (bits & access::write)
-    rights |= kWriteFile | kRemoveDir | kRemoveFile | kMakeDir | kMakeReg | kMakeSock | kMakeFifo | kMakeSym |
-              kRefer | kTruncate | kIoctlDev;
+    rights |= kWriteFile | kRemoveDir | kRemoveFile | kMakeDir | kMakeReg | kMakeSock | kMakeFifo | kMakeSym | kRefer |
+              kTruncate | kIoctlDev;
   return rights;
 }
 
@@ -82,7 +80,7 @@ void restrict_self(const std::vector<FsRule>& rules) {
       if (errno == ENOENT) continue;  // an optional mount that was absent
       throw SysError("landlock rule for " + rule.path);
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw SysError("stat " + rule.path);
     std::uint64_t allowed = rights_for(rule.access) & attr.handled_access_fs;
     if (!S_ISDIR(st.st_mode)) allowed &= kFileRights;

@@ -35,20 +35,34 @@ constexpr const char* kFreshDirs[] = {"dev", "proc", "sys", "tmp", "run", "var",
 
 // Secrets of the system itself, hidden even though /etc is visible.
 constexpr const char* kEtcSecrets[] = {
-    "/etc/shadow",        "/etc/shadow-",          "/etc/gshadow",        "/etc/gshadow-",
-    "/etc/security/opasswd", "/etc/sudoers",       "/etc/sudoers.d",      "/etc/ssl/private",
-    "/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_ed25519_key",
-    "/etc/ssh/ssh_host_dsa_key", "/etc/krb5.keytab",  "/etc/ipsec.secrets",  "/etc/ppp/chap-secrets",
-    "/etc/ppp/pap-secrets", "/etc/wireguard",      "/etc/NetworkManager/system-connections",
-    "/etc/docker",        "/etc/containers/auth.json", "/etc/libvirt/secrets",
+    "/etc/shadow",
+    "/etc/shadow-",
+    "/etc/gshadow",
+    "/etc/gshadow-",
+    "/etc/security/opasswd",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+    "/etc/ssl/private",
+    "/etc/ssh/ssh_host_rsa_key",
+    "/etc/ssh/ssh_host_ecdsa_key",
+    "/etc/ssh/ssh_host_ed25519_key",
+    "/etc/ssh/ssh_host_dsa_key",
+    "/etc/krb5.keytab",
+    "/etc/ipsec.secrets",
+    "/etc/ppp/chap-secrets",
+    "/etc/ppp/pap-secrets",
+    "/etc/wireguard",
+    "/etc/NetworkManager/system-connections",
+    "/etc/docker",
+    "/etc/containers/auth.json",
+    "/etc/libvirt/secrets",
 };
 
 // Kernel interfaces of a fresh procfs that reveal or change the host (masked or read-only).
-constexpr const char* kProcMasked[] = {"/proc/kcore", "/proc/kallsyms", "/proc/keys", "/proc/key-users",
-                                       "/proc/timer_list", "/proc/sched_debug", "/proc/acpi", "/proc/scsi",
+constexpr const char* kProcMasked[] = {"/proc/kcore",         "/proc/kallsyms",    "/proc/keys", "/proc/key-users",
+                                       "/proc/timer_list",    "/proc/sched_debug", "/proc/acpi", "/proc/scsi",
                                        "/proc/latency_stats", "/proc/vmallocinfo"};
-constexpr const char* kProcReadOnly[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus",
-                                         "/proc/fs"};
+constexpr const char* kProcReadOnly[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"};
 // The little of /sys that ordinary programs read (CPU topology for nproc, runtimes' thread pools).
 constexpr const char* kSysVisible[] = {"/sys/devices/system/cpu", "/sys/devices/system/node"};
 constexpr const char* kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
@@ -96,7 +110,7 @@ std::string canonical_directory(const std::string& path, const std::string& cwd,
   char resolved[PATH_MAX];
   if (::realpath(p.c_str(), resolved) == nullptr)
     throw Error(what + " " + path + ": " + errno_text(errno) + "; pass an existing directory");
-  struct stat st{};
+  struct stat st {};
   if (::stat(resolved, &st) != 0 || !S_ISDIR(st.st_mode))
     throw Error(what + " " + path + ": not a directory; pass an existing directory");
   return resolved;
@@ -212,8 +226,10 @@ Mount parse_mount_spec(const std::string& spec, const std::string& cwd) {
   bool read_only = false;
   if (auto last = rest.rfind(':'); last != std::string::npos) {
     std::string mode = rest.substr(last + 1);
-    if (mode == "ro") read_only = true;
-    else if (mode != "rw") throw Error(form + "unknown mode \"" + mode + "\"; use :ro or :rw (the default)");
+    if (mode == "ro")
+      read_only = true;
+    else if (mode != "rw")
+      throw Error(form + "unknown mode \"" + mode + "\"; use :ro or :rw (the default)");
     rest = rest.substr(0, last);
   }
   fs::path target = rest;
@@ -242,7 +258,7 @@ Host Host::current() {
   host.user = pw != nullptr ? pw->pw_name : std::to_string(host.uid);
   for (char** e = ::environ; *e != nullptr; ++e) host.environ.emplace_back(*e);
   if (Terminal t; ::isatty(STDIN_FILENO) == 1 && ::tcgetattr(STDIN_FILENO, &t.mode) == 0) {
-    struct winsize ws{};
+    struct winsize ws {};
     if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
       t.rows = ws.ws_row;
       t.cols = ws.ws_col;

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sandbox/spec.hpp"
@@ -15,14 +15,14 @@ namespace paddock::sandbox {
 
 // What the user asked for (CLI flags, later merged with configuration files).
 struct RunRequest {
-  std::vector<std::string> command;           // must not be empty
-  std::optional<std::string> workspace;       // default: enclosing git root, else cwd
+  std::vector<std::string> command;      // must not be empty
+  std::optional<std::string> workspace;  // default: enclosing git root, else cwd
   bool read_only_workspace = false;
-  std::optional<std::string> rootfs;          // a directory holding a root filesystem
-  std::vector<std::string> mounts;            // "SRC:DST[:ro]"
-  std::vector<std::string> env;               // "K=V", or "K" to pass the host's value
+  std::optional<std::string> rootfs;  // a directory holding a root filesystem
+  std::vector<std::string> mounts;    // "SRC:DST[:ro]"
+  std::vector<std::string> env;       // "K=V", or "K" to pass the host's value
   Limits limits;
-  std::optional<Egress> egress;               // unset: the sandbox has no way out at all
+  std::optional<Egress> egress;  // unset: the sandbox has no way out at all
   // Files placed read-only in the sandbox: (absolute target, content), e.g. /etc/resolv.conf
   // naming the DNS stub, or a CA bundle with paddock's interception CA appended.
   std::vector<std::pair<std::string, std::string>> files;

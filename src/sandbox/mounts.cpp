@@ -27,7 +27,7 @@ constexpr const char* kStaging = "/tmp";
 constexpr const char* kEmptyFile = "/tmp/.paddock-empty";
 
 void set_attributes(int dirfd, const char* path, unsigned int at_flags, std::uint64_t attributes) {
-  struct mount_attr attr{};
+  struct mount_attr attr {};
   attr.attr_set = attributes;
   if (::mount_setattr(dirfd, path, at_flags, &attr, sizeof attr) != 0)
     throw SysError(fmt::format("mount_setattr {}", path[0] != '\0' ? path : "(pinned tree)"));
@@ -55,14 +55,14 @@ std::optional<Pinned> pin(const Mount& m) {
   }
   Pinned pinned{UniqueFd(fd), true};
   set_attributes(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, attributes_of(m));
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0) throw SysError("stat " + m.source);
   pinned.directory = S_ISDIR(st.st_mode);
   return pinned;
 }
 
 class RootBuilder {
-public:
+ public:
   explicit RootBuilder(const std::function<void(const std::string&)>& after_proc) : after_proc_(after_proc) {
     if (::mount("paddock", kStaging, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") != 0)
       throw SysError("mount the sandbox root tmpfs");
@@ -106,7 +106,8 @@ public:
         return;
       case Mount::Kind::devpts:
         ensure(path, true);
-        if (::mount("devpts", path.c_str(), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") != 0)
+        if (::mount("devpts", path.c_str(), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") !=
+            0)
           throw SysError("mount devpts at " + m.target);
         return;
       case Mount::Kind::mask:
@@ -133,9 +134,9 @@ public:
     if (::chdir("/") != 0) throw SysError("chdir /");
   }
 
-private:
+ private:
   void remember_own(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) != 0) throw SysError("stat " + path);
     own_devices_.insert(st.st_dev);
   }
@@ -143,7 +144,7 @@ private:
   // Creates `path` (a directory or an empty file) and missing parents, but only inside a tmpfs
   // paddock mounted itself: a mountpoint must never be created on the host through a bind.
   void ensure(const std::string& path, bool directory) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) return;
     ensure_parent(path);
     check_own(fs::path(path).parent_path(), path);
@@ -157,7 +158,7 @@ private:
   void ensure_parent(const std::string& path) { ensure(fs::path(path).parent_path().string(), true); }
 
   void check_own(const fs::path& parent, const std::string& path) const {
-    struct stat st{};
+    struct stat st {};
     if (::stat(parent.c_str(), &st) != 0) throw SysError("stat " + inside(parent.string()));
     if (!own_devices_.contains(st.st_dev))
       throw Error(inside(path) + " does not exist inside the sandbox, and its parent " + inside(parent.string()) +
@@ -170,23 +171,25 @@ private:
   }
 
   void mask(const Mount& m, const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
       if (errno == ENOENT && m.optional) return;
       throw SysError("mask " + m.target);
     }
     if (S_ISDIR(st.st_mode)) {
-      if (::mount("tmpfs", path.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k") != 0)
+      if (::mount("tmpfs", path.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k") !=
+          0)
         throw SysError("mask " + m.target);
       return;
     }
-    struct stat empty{};
+    struct stat empty {};
     if (::lstat(kEmptyFile, &empty) != 0) {
       UniqueFd fd(::open(kEmptyFile, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444));
       if (!fd) throw SysError("create the empty file for masks");
     }
     if (::mount(kEmptyFile, path.c_str(), nullptr, MS_BIND, nullptr) != 0) throw SysError("mask " + m.target);
-    set_attributes(AT_FDCWD, path.c_str(), 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    set_attributes(AT_FDCWD, path.c_str(), 0,
+                   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
   }
 
   // Writes the content to a scratch file in the root tmpfs, binds it over the target read-only,
@@ -198,8 +201,8 @@ private:
     ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
     if (n > 0) {
       link[n] = '\0';
-      fs::path resolved = link[0] == '/' ? fs::path(kStaging) / fs::path(link).relative_path()
-                                         : fs::path(path).parent_path() / link;
+      fs::path resolved =
+          link[0] == '/' ? fs::path(kStaging) / fs::path(link).relative_path() : fs::path(path).parent_path() / link;
       target = resolved.lexically_normal().string();
     }
     ensure(target, false);
@@ -211,14 +214,16 @@ private:
         throw SysError("write the content of " + m.target);
     }
     if (::mount(scratch.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) throw SysError("place " + m.target);
-    set_attributes(AT_FDCWD, target.c_str(), 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    set_attributes(AT_FDCWD, target.c_str(), 0,
+                   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (::unlink(scratch.c_str()) != 0) throw SysError("unlink scratch file");
   }
 
   // Binds an entry of the view onto itself, read-only. Symlinks are not followed: a protected
   // path that is a symlink is pinned as the link itself.
   static void make_read_only(const Mount& m, const std::string& path) {
-    int fd = ::open_tree(AT_FDCWD, path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
+    int fd =
+        ::open_tree(AT_FDCWD, path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
     if (fd < 0) {
       if (errno == ENOENT && m.optional) return;
       throw SysError("make " + m.target + " read-only");

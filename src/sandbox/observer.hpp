@@ -12,7 +12,7 @@
 namespace paddock::sandbox {
 
 class Observer {
-public:
+ public:
   virtual ~Observer() = default;
   // The sandbox exists (its init's pid on the host) and is set up; the command starts next.
   virtual void sandbox_started(pid_t /*init_pid*/) {}

@@ -13,7 +13,7 @@
 namespace paddock::sandbox::pidns {
 
 bool has_own_pid_max() {
-  struct utsname name{};
+  struct utsname name {};
   if (::uname(&name) != 0) return false;
   int major = 0, minor = 0;
   if (std::sscanf(name.release, "%d.%d", &major, &minor) != 2) return false;

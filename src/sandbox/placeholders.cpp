@@ -22,7 +22,7 @@ Created create(const Placeholder& placeholder) {
     UniqueFd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!fd) throw SysError("create placeholder file " + path);
   }
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) throw SysError("stat placeholder " + path);
   return {path, placeholder.directory, st.st_dev, st.st_ino};
 }
@@ -33,7 +33,7 @@ void remove(const Created& created) noexcept {
   UniqueFd parent(::open(path.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!parent) return;
   const std::string name = path.filename();
-  struct stat st{};
+  struct stat st {};
   if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
   if (st.st_dev != created.dev || st.st_ino != created.ino) return;
   if (created.directory) {

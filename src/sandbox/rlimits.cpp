@@ -7,10 +7,14 @@
 namespace paddock::sandbox::rlimits {
 
 void apply(std::optional<std::uint64_t> nproc) {
-  struct rlimit none{0, 0};
+  struct rlimit none {
+    0, 0
+  };
   if (::setrlimit(RLIMIT_CORE, &none) != 0) throw SysError("setrlimit(RLIMIT_CORE)");
   if (nproc) {
-    struct rlimit limit{*nproc, *nproc};
+    struct rlimit limit {
+      *nproc, *nproc
+    };
     if (::setrlimit(RLIMIT_NPROC, &limit) != 0) throw SysError("setrlimit(RLIMIT_NPROC)");
   }
 }

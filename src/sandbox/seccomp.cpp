@@ -15,7 +15,9 @@ constexpr sock_filter kProgram[] = {
 
 }  // namespace
 
-std::span<const sock_filter> program() { return kProgram; }
+std::span<const sock_filter> program() {
+  return kProgram;
+}
 
 void install() {
   sock_fprog prog{static_cast<unsigned short>(std::size(kProgram)), const_cast<sock_filter*>(kProgram)};

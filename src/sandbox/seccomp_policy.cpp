@@ -26,17 +26,43 @@ namespace {
 // Denied with EPERM: process inspection, the mount API, kernel surfaces an agent never needs,
 // and calls that defeat the other layers.
 constexpr int kDenied[] = {
-    __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev,
-    __NR_mount, __NR_umount2, __NR_pivot_root, __NR_chroot, __NR_setns,
-    __NR_open_tree, __NR_move_mount, __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick,
+    __NR_ptrace,
+    __NR_process_vm_readv,
+    __NR_process_vm_writev,
+    __NR_mount,
+    __NR_umount2,
+    __NR_pivot_root,
+    __NR_chroot,
+    __NR_setns,
+    __NR_open_tree,
+    __NR_move_mount,
+    __NR_fsopen,
+    __NR_fsconfig,
+    __NR_fsmount,
+    __NR_fspick,
     __NR_mount_setattr,
-    __NR_bpf, __NR_perf_event_open, __NR_userfaultfd,
-    __NR_keyctl, __NR_add_key, __NR_request_key,
-    __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
-    __NR_kexec_load, __NR_kexec_file_load,
-    __NR_init_module, __NR_finit_module, __NR_delete_module,
-    __NR_open_by_handle_at, __NR_name_to_handle_at,
-    __NR_swapon, __NR_swapoff, __NR_reboot, __NR_syslog, __NR_acct, __NR_quotactl,
+    __NR_bpf,
+    __NR_perf_event_open,
+    __NR_userfaultfd,
+    __NR_keyctl,
+    __NR_add_key,
+    __NR_request_key,
+    __NR_io_uring_setup,
+    __NR_io_uring_enter,
+    __NR_io_uring_register,
+    __NR_kexec_load,
+    __NR_kexec_file_load,
+    __NR_init_module,
+    __NR_finit_module,
+    __NR_delete_module,
+    __NR_open_by_handle_at,
+    __NR_name_to_handle_at,
+    __NR_swapon,
+    __NR_swapoff,
+    __NR_reboot,
+    __NR_syslog,
+    __NR_acct,
+    __NR_quotactl,
 };
 
 // Address families a sandboxed program may open sockets in.
@@ -79,7 +105,8 @@ std::vector<sock_filter> build() {
   add(ctx, eperm, __NR_clone, {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)});
   add(ctx, SCMP_ACT_ERRNO(ENOSYS), __NR_clone3, {});
 
-  for (unsigned long request : kDeniedIoctls) add(ctx, eperm, __NR_ioctl, {SCMP_A1(SCMP_CMP_MASKED_EQ, kLow32, request)});
+  for (unsigned long request : kDeniedIoctls)
+    add(ctx, eperm, __NR_ioctl, {SCMP_A1(SCMP_CMP_MASKED_EQ, kLow32, request)});
 
   // Socket families: every family the kernel knows but the three allowed ones. socketpair is
   // limited to AF_UNIX (the only family it supports anyway).

@@ -14,11 +14,11 @@ namespace paddock::sandbox {
 // One entry of the mount tree, applied in order. Targets are absolute paths inside the sandbox.
 struct Mount {
   enum class Kind {
-    bind,     // bind `source` from the host (a pinned, detached copy of it) at `target`
-    tmpfs,    // a fresh tmpfs of `size_bytes`
-    symlink,  // a symlink at `target` pointing to `source`
-    proc,     // a fresh procfs for the sandbox's pid namespace
-    devpts,   // a fresh devpts instance, with /dev/ptmx pointing into it
+    bind,       // bind `source` from the host (a pinned, detached copy of it) at `target`
+    tmpfs,      // a fresh tmpfs of `size_bytes`
+    symlink,    // a symlink at `target` pointing to `source`
+    proc,       // a fresh procfs for the sandbox's pid namespace
+    devpts,     // a fresh devpts instance, with /dev/ptmx pointing into it
     mask,       // hide `target` (an existing file or directory) behind an empty read-only node
     read_only,  // make `target`, already in the sandbox's view, read-only (bind it onto itself)
     directory,  // an empty directory of `mode` (inside a tmpfs of the layout)
@@ -29,8 +29,8 @@ struct Mount {
   std::string target;
   bool read_only = true;
   bool noexec = false;
-  bool dev = false;            // allow device nodes (only for the /dev/null-style binds)
-  bool optional = false;       // skip silently when the source does not exist
+  bool dev = false;              // allow device nodes (only for the /dev/null-style binds)
+  bool optional = false;         // skip silently when the source does not exist
   std::uint64_t size_bytes = 0;  // tmpfs only; 0 means the kernel default
   std::uint32_t mode = 0755;     // tmpfs only
 };
@@ -44,10 +44,10 @@ struct Placeholder {
 
 // Access bits of an FsRule.
 namespace access {
-inline constexpr std::uint8_t read = 1;     // read files, list directories
-inline constexpr std::uint8_t write = 2;    // create, change, remove
+inline constexpr std::uint8_t read = 1;   // read files, list directories
+inline constexpr std::uint8_t write = 2;  // create, change, remove
 inline constexpr std::uint8_t execute = 4;
-inline constexpr std::uint8_t list = 8;     // list directories only
+inline constexpr std::uint8_t list = 8;  // list directories only
 }  // namespace access
 
 // A Landlock rule: `path` (inside the sandbox, after pivot_root) and everything beneath it.
@@ -88,10 +88,10 @@ struct Spec {
   std::vector<Placeholder> placeholders;
   std::vector<FsRule> fs_rules;
   Limits limits;
-  bool user_namespace = true;     // false when the supervisor runs as root
+  bool user_namespace = true;        // false when the supervisor runs as root
   std::optional<Terminal> terminal;  // set when the command gets a PTY
   std::optional<Egress> egress;      // unset: no way out at all
-  std::string workspace;          // for messages only
+  std::string workspace;             // for messages only
 };
 
 }  // namespace paddock::sandbox

@@ -21,8 +21,8 @@
 #include "sandbox/child.hpp"
 #include "sandbox/init.hpp"
 #include "sandbox/landlock.hpp"
-#include "sandbox/placeholders.hpp"
 #include "sandbox/pidns.hpp"
+#include "sandbox/placeholders.hpp"
 #include "sandbox/terminal.hpp"
 #include "sandbox/userns.hpp"
 #include "sandbox/watchdog.hpp"
@@ -35,7 +35,7 @@ namespace asio = boost::asio;
 // The sandbox's init as seen from the supervisor; killed and reaped if still running when the
 // supervisor gives up on it.
 class InitProcess {
-public:
+ public:
   explicit InitProcess(pid_t pid) : pid_(pid) {}
   InitProcess(const InitProcess&) = delete;
   InitProcess& operator=(const InitProcess&) = delete;
@@ -60,13 +60,15 @@ public:
   int wait() {
     while (!status_) {
       int status = 0;
-      if (::waitpid(pid_, &status, 0) == pid_) status_ = status;
-      else if (errno != EINTR) status_ = 0;
+      if (::waitpid(pid_, &status, 0) == pid_)
+        status_ = status;
+      else if (errno != EINTR)
+        status_ = 0;
     }
     return *status_;
   }
 
-private:
+ private:
   pid_t pid_;
   std::optional<int> status_;
 };
@@ -78,7 +80,7 @@ private:
 constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGWINCH};
 
 class BlockedSignals {
-public:
+ public:
   BlockedSignals() {
     sigset_t set;
     sigemptyset(&set);
@@ -92,7 +94,7 @@ public:
   // Lets pending and future signals reach the handlers now in place.
   void release() const { ::sigprocmask(SIG_SETMASK, &saved_, nullptr); }
 
-private:
+ private:
   sigset_t saved_;
 };
 
@@ -124,8 +126,9 @@ struct HostResources {
 void warn_about_degraded_layers() {
   int abi = landlock::abi();
   if (abi == 0)
-    log::warn("Landlock is unavailable on this kernel: file access rests on the mount layout alone "
-              "(see paddock doctor)");
+    log::warn(
+        "Landlock is unavailable on this kernel: file access rests on the mount layout alone "
+        "(see paddock doctor)");
   else if (abi < landlock::kBestAbi)
     log::warn("Landlock ABI {} (< {}): signals and abstract unix sockets are not scoped to the sandbox", abi,
               landlock::kBestAbi);
@@ -168,12 +171,22 @@ UniqueFd await_ready(const Channel& channel, InitProcess& init, Observer& observ
       throw Error(fmt::format("the sandbox exited during set-up (status {})", exit_code(status)));
     }
     switch (message->type) {
-      case MessageType::terminal: master = std::move(message->fd); break;
-      case MessageType::egress_proxy: proxy = std::move(message->fd); break;
-      case MessageType::egress_dns: observer.egress_sockets(std::move(proxy), std::move(message->fd)); break;
-      case MessageType::ready: return master;
-      case MessageType::error: init.wait(); throw Error("setting up the sandbox: " + message->text);
-      default: throw Error("sandbox channel: unexpected message during set-up");
+      case MessageType::terminal:
+        master = std::move(message->fd);
+        break;
+      case MessageType::egress_proxy:
+        proxy = std::move(message->fd);
+        break;
+      case MessageType::egress_dns:
+        observer.egress_sockets(std::move(proxy), std::move(message->fd));
+        break;
+      case MessageType::ready:
+        return master;
+      case MessageType::error:
+        init.wait();
+        throw Error("setting up the sandbox: " + message->text);
+      default:
+        throw Error("sandbox channel: unexpected message during set-up");
     }
   }
 }
@@ -236,15 +249,17 @@ int run(const Spec& spec, Observer& observer) {
   if (pids.pid_max) cgroup_limits.pids.reset();
 
   HostResources host;
-  const bool needs_cleanup = cgroup_limits.memory_bytes || cgroup_limits.pids || cgroup_limits.cpus ||
-                             !spec.placeholders.empty();
+  const bool needs_cleanup =
+      cgroup_limits.memory_bytes || cgroup_limits.pids || cgroup_limits.cpus || !spec.placeholders.empty();
   if (needs_cleanup) host.watchdog.emplace(Watchdog::start());
   host.cgroup = cgroups::Group::create(cgroup_limits, unique_name());
   for (const auto& dir : host.cgroup.directories()) host.watchdog->watch_cgroup(dir);
 
   if (cgroup_limits.pids && !host.cgroup.enforces_pids()) {
-    if (spec.user_namespace) pids.nproc = spec.limits.pids;  // counted per user namespace
-    else log::warn("no cgroup pids controller is available: the process limit is not enforced");
+    if (spec.user_namespace)
+      pids.nproc = spec.limits.pids;  // counted per user namespace
+    else
+      log::warn("no cgroup pids controller is available: the process limit is not enforced");
   }
   for (const auto& p : spec.placeholders) {
     host.placeholders.push_back(placeholders::create(p));

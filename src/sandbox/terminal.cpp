@@ -38,7 +38,7 @@ void TerminalRelay::start() {
 }
 
 void TerminalRelay::resize() {
-  struct winsize size{};
+  struct winsize size {};
   if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
     ::ioctl(master_.native_handle(), TIOCSWINSZ, &size);
 }

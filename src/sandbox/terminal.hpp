@@ -15,7 +15,7 @@
 namespace paddock::sandbox {
 
 class TerminalRelay {
-public:
+ public:
   // `output_fd`: where the command's terminal output goes (stdout, or stderr when stdout is
   // redirected and only stdin and stderr are terminals).
   TerminalRelay(boost::asio::io_context& io, UniqueFd master, int output_fd);
@@ -28,7 +28,7 @@ public:
   // After the command ended: copies whatever output is still buffered, then stops.
   void drain();
 
-private:
+ private:
   void read_input();
   void read_output();
   void write_all(int fd, const char* data, std::size_t size);

@@ -29,11 +29,19 @@ constexpr int kInitExitTimeoutMs = 5000;
     fds::close_all_except({channel.fd()});
     while (auto message = channel.receive()) {
       switch (message->type) {
-        case MessageType::watch_cgroup: cgroup_dirs.push_back(message->text); break;
-        case MessageType::watch_placeholder: created.push_back(placeholders::decode(message->text)); break;
-        case MessageType::watch_process: init = std::move(message->fd); break;
-        case MessageType::dismiss: ::_exit(0);
-        default: break;
+        case MessageType::watch_cgroup:
+          cgroup_dirs.push_back(message->text);
+          break;
+        case MessageType::watch_placeholder:
+          created.push_back(placeholders::decode(message->text));
+          break;
+        case MessageType::watch_process:
+          init = std::move(message->fd);
+          break;
+        case MessageType::dismiss:
+          ::_exit(0);
+        default:
+          break;
       }
     }
   } catch (const Error&) {
@@ -72,7 +80,9 @@ void Watchdog::watch_placeholder(const placeholders::Created& created) const {
   channel_.send(MessageType::watch_placeholder, 0, placeholders::encode(created));
 }
 
-void Watchdog::watch_process(int pidfd) const { channel_.send(MessageType::watch_process, 0, {}, pidfd); }
+void Watchdog::watch_process(int pidfd) const {
+  channel_.send(MessageType::watch_process, 0, {}, pidfd);
+}
 
 void Watchdog::dismiss() noexcept {
   if (pid_ < 0) return;

@@ -16,7 +16,7 @@
 namespace paddock::sandbox {
 
 class Watchdog {
-public:
+ public:
   static Watchdog start();
 
   Watchdog() = default;
@@ -32,7 +32,7 @@ public:
   // The supervisor cleaned up: the watchdog exits without touching anything.
   void dismiss() noexcept;
 
-private:
+ private:
   pid_t pid_ = -1;
   Channel channel_;
 };

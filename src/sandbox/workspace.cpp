@@ -21,10 +21,16 @@ struct Rule {
   bool directory;
 };
 constexpr Rule kProtected[] = {
-    {".paddock", true},         {".codex", true},          {".vscode", true},
-    {".mcp.json", false},       {".envrc", false},
-    {".claude/settings.json", false}, {".claude/settings.local.json", false},
-    {".claude/commands", true}, {".claude/agents", true},  {".claude/hooks", true},
+    {".paddock", true},
+    {".codex", true},
+    {".vscode", true},
+    {".mcp.json", false},
+    {".envrc", false},
+    {".claude/settings.json", false},
+    {".claude/settings.local.json", false},
+    {".claude/commands", true},
+    {".claude/agents", true},
+    {".claude/hooks", true},
 };
 // Read by a shell or by git only from $HOME. The workspace is never $HOME (plan() refuses it)
 // and the sandbox's $HOME is fresh, so these are protected only where they already exist.
@@ -32,7 +38,7 @@ constexpr Rule kProtected[] = {
 // protected only where present.
 constexpr const char* kProtectedIfPresent[] = {
     ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc",
-    ".zshenv", ".zprofile", ".zlogin", ".gitconfig", ".idea",
+    ".zshenv", ".zprofile",     ".zlogin",     ".gitconfig",   ".idea",
 };
 // Inside each git directory (the workspace's own and every nested one found).
 constexpr Rule kGitProtected[] = {{"hooks", true}, {"config", false}};
@@ -42,7 +48,7 @@ constexpr Rule kGitProtected[] = {{"hooks", true}, {"config", false}};
 constexpr int kNestedRepoDepth = 3;
 
 bool lexists(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   return ::lstat(p.c_str(), &st) == 0;
 }
 

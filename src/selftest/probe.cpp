@@ -61,8 +61,10 @@ long probe(int argc, char** argv) {
     char c = '#';
     return ::syscall(SYS_ioctl, 0, static_cast<unsigned long>(TIOCSTI) | (1UL << 32), &c);
   }
-  if (what == "socket") return ::socket(socket_family(arg(2)), SOCK_STREAM, 0) >= 0 ||
-                                       ::socket(socket_family(arg(2)), SOCK_DGRAM, 0) >= 0 ? 0 : -1;
+  if (what == "socket")
+    return ::socket(socket_family(arg(2)), SOCK_STREAM, 0) >= 0 || ::socket(socket_family(arg(2)), SOCK_DGRAM, 0) >= 0
+               ? 0
+               : -1;
   if (what == "connect") {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return -1;
@@ -81,7 +83,7 @@ long probe(int argc, char** argv) {
     return ::name_to_handle_at(AT_FDCWD, "/", handle, &mount_id, 0);
   }
   if (what == "bpf") {
-    union bpf_attr attr{};
+    union bpf_attr attr {};
     attr.map_type = BPF_MAP_TYPE_ARRAY;
     attr.key_size = 4;
     attr.value_size = 4;

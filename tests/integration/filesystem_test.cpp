@@ -1,7 +1,7 @@
 // The sandbox's view of the filesystem, checked from inside a real sandbox.
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,7 +23,9 @@ INSTANTIATE_TEST_SUITE_P(Modes, Filesystem, ::testing::Values(Mode::root, Mode::
 TEST_P(Filesystem, RealHomeIsHiddenAndHomeIsFresh) {
   write_file(home_ + "/.ssh/id_rsa", "PRIVATE KEY");
   write_file(home_ + "/.aws/credentials", "aws_secret");
-  auto r = paddock_run({}, {"sh", "-c", "cat \"$HOME/.ssh/id_rsa\"; ls -A \"$HOME\" | wc -l; touch \"$HOME/new\" && echo home-writable"});
+  auto r = paddock_run(
+      {},
+      {"sh", "-c", "cat \"$HOME/.ssh/id_rsa\"; ls -A \"$HOME\" | wc -l; touch \"$HOME/new\" && echo home-writable"});
   EXPECT_THAT(r.err, HasSubstr("No such file or directory"));
   EXPECT_THAT(r.out, Not(HasSubstr("PRIVATE KEY")));
   EXPECT_THAT(r.out, HasSubstr("0\nhome-writable"));

@@ -14,13 +14,20 @@ struct Expectation {
 
 TEST_P(Kernel, DeniedSystemCallsReturnTheFilterErrno) {
   const std::vector<Expectation> cases = {
-      {{"mount"}, "errno=EPERM"},          {{"unshare-user"}, "errno=EPERM"},
-      {{"ptrace", "1"}, "errno=EPERM"},    {{"open-by-handle"}, "errno=EPERM"},
-      {{"bpf"}, "errno=EPERM"},            {{"io_uring"}, "errno=EPERM"},
-      {{"userfaultfd"}, "errno=EPERM"},    {{"perf"}, "errno=EPERM"},
-      {{"keyctl"}, "errno=EPERM"},         {{"socket", "netlink"}, "errno=EPERM"},
-      {{"socket", "packet"}, "errno=EPERM"}, {{"socket", "vsock"}, "errno=EPERM"},
-      {{"socket", "unix"}, "ok"},          {{"socket", "inet6"}, "ok"},
+      {{"mount"}, "errno=EPERM"},
+      {{"unshare-user"}, "errno=EPERM"},
+      {{"ptrace", "1"}, "errno=EPERM"},
+      {{"open-by-handle"}, "errno=EPERM"},
+      {{"bpf"}, "errno=EPERM"},
+      {{"io_uring"}, "errno=EPERM"},
+      {{"userfaultfd"}, "errno=EPERM"},
+      {{"perf"}, "errno=EPERM"},
+      {{"keyctl"}, "errno=EPERM"},
+      {{"socket", "netlink"}, "errno=EPERM"},
+      {{"socket", "packet"}, "errno=EPERM"},
+      {{"socket", "vsock"}, "errno=EPERM"},
+      {{"socket", "unix"}, "ok"},
+      {{"socket", "inet6"}, "ok"},
   };
   for (const auto& c : cases) {
     auto r = probe(c.probe);
@@ -52,10 +59,11 @@ TEST_P(Kernel, NetworkHasOnlyLoopback) {
 }
 
 TEST_P(Kernel, LoopbackWorksInsideTheSandbox) {
-  auto r = paddock_run({}, {"python3", "-c",
-                            "import socket\n"
-                            "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen()\n"
-                            "c=socket.create_connection(s.getsockname()); a,_=s.accept(); c.send(b'ping'); print(a.recv(4).decode())"});
+  auto r = paddock_run(
+      {}, {"python3", "-c",
+           "import socket\n"
+           "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen()\n"
+           "c=socket.create_connection(s.getsockname()); a,_=s.accept(); c.send(b'ping'); print(a.recv(4).decode())"});
   EXPECT_EQ(r.out, "ping\n") << r.err;
 }
 

@@ -65,8 +65,8 @@ std::vector<std::string> paddock_cgroups(pid_t supervisor) {
   const std::string prefix = "paddock-" + std::to_string(supervisor) + "-";
   std::vector<std::string> out;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator("/sys/fs/cgroup", ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator("/sys/fs/cgroup", ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_directory(ec) && it->path().filename().string().rfind(prefix, 0) == 0) out.push_back(it->path());
   }
   return out;
@@ -80,7 +80,8 @@ TEST_P(Lifecycle, BadInputGetsOneLineAndAUsageStatus) {
   const std::vector<Case> cases = {
       {{"run", "--no-such-option", "--", "true"}, "paddock: unknown argument --no-such-option"},
       {{"run", "--mount", "nocolon", "--", "true"}, "paddock: --mount \"nocolon\": expected SRC:DST[:ro]"},
-      {{"run", "--mount", "/etc:relative", "--", "true"}, "paddock: --mount \"/etc:relative\": DST must be an absolute"},
+      {{"run", "--mount", "/etc:relative", "--", "true"},
+       "paddock: --mount \"/etc:relative\": DST must be an absolute"},
       {{"run", "--mount", "/no/such:/x", "--", "true"}, "paddock: --mount \"/no/such:/x\": source /no/such"},
       {{"run", "--mount", "/etc:/x:rx", "--", "true"}, "paddock: --mount \"/etc:/x:rx\": unknown mode \"rx\""},
       {{"run", "--workspace", "/no/such/dir", "--", "true"}, "paddock: --workspace /no/such/dir: No such file"},
@@ -126,7 +127,8 @@ TEST_P(Lifecycle, KilledSupervisorLeavesNothingBehind) {
   options.env = environment();
   options.cwd = workspace_;
   pid_t supervisor = spawn_background(
-      as_user({paddock_binary(), "run", "--pids", "100", "--", "sh", "-c", "sleep 1000 & sleep 1000 & sleep 1000"}), options);
+      as_user({paddock_binary(), "run", "--pids", "100", "--", "sh", "-c", "sleep 1000 & sleep 1000 & sleep 1000"}),
+      options);
   // Wait for the sandbox to be up: its init is a child of the supervisor.
   std::vector<pid_t> sandbox;
   for (int i = 0; i < 200 && sandbox.empty(); ++i) {
@@ -146,9 +148,8 @@ TEST_P(Lifecycle, KilledSupervisorLeavesNothingBehind) {
   auto deadline = std::chrono::steady_clock::now() + 1s;
   bool gone = false;
   while (!gone && std::chrono::steady_clock::now() < deadline) {
-    gone = std::none_of(sandbox.begin(), sandbox.end(), running) &&
-           entries(workspace_) == before && !fs::exists(workspace_ + "/.git/hooks") &&
-           paddock_cgroups(supervisor).empty();
+    gone = std::none_of(sandbox.begin(), sandbox.end(), running) && entries(workspace_) == before &&
+           !fs::exists(workspace_ + "/.git/hooks") && paddock_cgroups(supervisor).empty();
     if (!gone) std::this_thread::sleep_for(10ms);
   }
   EXPECT_TRUE(gone) << "within a second: no process, placeholder or cgroup may remain";

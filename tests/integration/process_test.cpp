@@ -45,15 +45,16 @@ TEST_P(Processes, PidNamespaceHidesHostProcesses) {
 
 TEST_P(Processes, InitReapsOrphansAndForwardsSignals) {
   // A zombie-producing command: orphans get reparented to the sandbox's init.
-  auto r = paddock_run({}, {"sh", "-c", "for i in 1 2 3; do (sleep 0.1 &) ; done; sleep 0.5; ps -eo stat= | grep -c Z || true"});
+  auto r = paddock_run(
+      {}, {"sh", "-c", "for i in 1 2 3; do (sleep 0.1 &) ; done; sleep 0.5; ps -eo stat= | grep -c Z || true"});
   EXPECT_EQ(r.out, "0\n") << r.err;
 
   // SIGTERM to the supervisor reaches the command, whose trap turns it into status 7.
   ProcessOptions options;
   options.env = environment();
   options.cwd = workspace_;
-  std::vector<std::string> argv = {paddock_binary(), "run", "--", "sh", "-c",
-                                   "trap 'exit 7' TERM; echo ready; while :; do sleep 0.05; done"};
+  std::vector<std::string> argv = {
+      paddock_binary(), "run", "--", "sh", "-c", "trap 'exit 7' TERM; echo ready; while :; do sleep 0.05; done"};
   int out[2];
   ASSERT_EQ(::pipe(out), 0);
   pid_t pid = ::fork();
@@ -88,8 +89,8 @@ TEST_P(Processes, InitReapsOrphansAndForwardsSignals) {
 TEST_P(Processes, ForkBombStopsAtThePidsLimit) {
   // The bomb's shell dies when fork fails; the count afterwards uses only shell builtins, since
   // the sleeps still hold every slot.
-  auto r = paddock_run({"--pids", "50"},
-                       {"sh", "-c", "sh -c 'while :; do sleep 5 & done'; set -- /proc/[0-9]*; echo $#"});
+  auto r =
+      paddock_run({"--pids", "50"}, {"sh", "-c", "sh -c 'while :; do sleep 5 & done'; set -- /proc/[0-9]*; echo $#"});
   EXPECT_THAT(r.err, HasSubstr("Cannot fork"));
   ASSERT_FALSE(r.out.empty());
   EXPECT_LE(std::stoi(r.out), 50);
@@ -97,8 +98,8 @@ TEST_P(Processes, ForkBombStopsAtThePidsLimit) {
 
 TEST_P(Processes, LargePidsLimitHoldsToo) {
   // Large limits may be enforced by the pid namespace's own pid_max instead of a cgroup.
-  auto r = paddock_run({"--pids", "400"},
-                       {"sh", "-c", "sh -c 'while :; do sleep 5 & done'; set -- /proc/[0-9]*; echo $#"});
+  auto r =
+      paddock_run({"--pids", "400"}, {"sh", "-c", "sh -c 'while :; do sleep 5 & done'; set -- /proc/[0-9]*; echo $#"});
   EXPECT_THAT(r.err, HasSubstr("Cannot fork"));
   ASSERT_FALSE(r.out.empty());
   EXPECT_LE(std::stoi(r.out), 400);

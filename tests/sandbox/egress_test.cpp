@@ -24,7 +24,7 @@ namespace {
 
 // Answers one TCP line with "pong:<line>" and one UDP datagram with "dns:<datagram>".
 class EchoObserver : public Observer {
-public:
+ public:
   void egress_sockets(UniqueFd proxy, UniqueFd dns) override {
     proxy_ = std::move(proxy);
     dns_ = std::move(dns);
@@ -45,17 +45,18 @@ public:
         asio::async_write(*peer_, asio::buffer(reply_), [](auto, auto) {});
       });
     });
-    udp_->async_receive_from(asio::buffer(datagram_), sender_, [this](const boost::system::error_code& ec, std::size_t n) {
-      if (ec) return;
-      dns_reply_ = "dns:" + std::string(datagram_.data(), n);
-      udp_->async_send_to(asio::buffer(dns_reply_), sender_, [](auto, auto) {});
-    });
+    udp_->async_receive_from(asio::buffer(datagram_), sender_,
+                             [this](const boost::system::error_code& ec, std::size_t n) {
+                               if (ec) return;
+                               dns_reply_ = "dns:" + std::string(datagram_.data(), n);
+                               udp_->async_send_to(asio::buffer(dns_reply_), sender_, [](auto, auto) {});
+                             });
   }
   void sandbox_exited(int status) override { exit_status_ = status; }
 
   int exit_status_ = -1;
 
-private:
+ private:
   UniqueFd proxy_, dns_;
   std::optional<asio::ip::tcp::acceptor> acceptor_;
   std::optional<asio::ip::tcp::socket> peer_;

@@ -1,7 +1,7 @@
 #include "sandbox/layout.hpp"
 
-#include <gtest/gtest.h>
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,7 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 
 class Layout : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     char dir[] = "/tmp/paddock-layout-XXXXXX";
     ASSERT_NE(::mkdtemp(dir), nullptr);

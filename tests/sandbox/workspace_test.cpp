@@ -13,7 +13,7 @@ namespace paddock::sandbox {
 namespace {
 
 class Workspace : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     char dir[] = "/tmp/paddock-ws-XXXXXX";
     ASSERT_NE(::mkdtemp(dir), nullptr);

@@ -14,10 +14,16 @@ std::string mode_name(const ::testing::TestParamInfo<Mode>& info) {
   return info.param == Mode::root ? "root" : "unprivileged";
 }
 
-std::string paddock_binary() { return PADDOCK_BINARY; }
-std::string probe_binary() { return PADDOCK_PROBE; }
+std::string paddock_binary() {
+  return PADDOCK_BINARY;
+}
+std::string probe_binary() {
+  return PADDOCK_PROBE;
+}
 
-unsigned SandboxTest::uid() const { return privileged() ? 0 : (::getuid() == 0 ? kUnprivilegedUid : ::getuid()); }
+unsigned SandboxTest::uid() const {
+  return privileged() ? 0 : (::getuid() == 0 ? kUnprivilegedUid : ::getuid());
+}
 
 void SandboxTest::SetUp() {
   if (privileged() && ::getuid() != 0) GTEST_SKIP() << "root mode needs the tests to run as root";

@@ -22,7 +22,7 @@ std::string paddock_binary();
 std::string probe_binary();
 
 class SandboxTest : public ::testing::TestWithParam<Mode> {
-protected:
+ protected:
   void SetUp() override;
   void TearDown() override;
 
