@@ -5,6 +5,8 @@
 #include <cmath>
 #include <memory>
 
+#include <boost/asio/io_context.hpp>
+
 #include "cli/command.hpp"
 #include "cli/demo_agent.hpp"
 #include "common/error.hpp"
@@ -71,8 +73,9 @@ int run(const RunOptions& options) {
   } catch (const Error& e) {
     throw Error(e.what(), kExitUsage);  // everything plan() rejects is bad input
   }
+  boost::asio::io_context io;
   sandbox::Observer observer;
-  return sandbox::run(spec, observer);
+  return sandbox::run(spec, io, observer);
 }
 
 }  // namespace

@@ -18,8 +18,8 @@ class Observer {
   virtual void sandbox_started(pid_t /*init_pid*/) {}
   // The sockets the sandbox's init made inside its network namespace (Spec::egress).
   virtual void egress_sockets(UniqueFd /*proxy_listener*/, UniqueFd /*dns_socket*/) {}
-  // The supervisor's event loop, before it runs: attach servers and timers to it. It runs until
-  // the sandbox exits.
+  // The supervisor's event loop (the one passed to run()) is about to run; it runs until the
+  // sandbox exits. Servers and timers attached to it must be destroyed before it is.
   virtual void event_loop(boost::asio::io_context& /*io*/) {}
   // The command's exit status (128+N for signal N).
   virtual void sandbox_exited(int /*exit_status*/) {}

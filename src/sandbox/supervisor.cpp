@@ -202,9 +202,8 @@ void await_exec(const Channel& channel, InitProcess& init) {
 }
 
 // Runs until the sandbox's init exits: relays the terminal, forwards signals.
-int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>& terminal, Observer& observer,
-              const BlockedSignals& blocked) {
-  asio::io_context io;
+int supervise(asio::io_context& io, InitProcess& init, UniqueFd master, const std::optional<Terminal>& terminal,
+              Observer& observer, const BlockedSignals& blocked) {
   observer.event_loop(io);
   asio::signal_set signals(io);
   for (int sig : kHandledSignals)
@@ -239,7 +238,7 @@ int supervise(InitProcess& init, UniqueFd master, const std::optional<Terminal>&
 
 }  // namespace
 
-int run(const Spec& spec, Observer& observer) {
+int run(const Spec& spec, asio::io_context& io, Observer& observer) {
   ::signal(SIGPIPE, SIG_IGN);
   BlockedSignals blocked;
   warn_about_degraded_layers();
@@ -287,7 +286,7 @@ int run(const Spec& spec, Observer& observer) {
   UniqueFd master = await_ready(channel, init, observer);
   observer.sandbox_started(pid);
   await_exec(channel, init);
-  int status = supervise(init, std::move(master), spec.terminal, observer, blocked);
+  int status = supervise(io, init, std::move(master), spec.terminal, observer, blocked);
   observer.sandbox_exited(status);
   return status;
 }

@@ -11,6 +11,8 @@ namespace paddock::sandbox {
 
 // Runs spec.argv in a new sandbox; returns its exit status (128+N for a signal). Throws Error
 // when the sandbox cannot be made or the command cannot be started (exit status 126 or 127).
-int run(const Spec& spec, Observer& observer);
+// The event loop is the caller's, so that whatever the observer attached to it (sockets,
+// timers) is destroyed before the loop itself.
+int run(const Spec& spec, boost::asio::io_context& io, Observer& observer);
 
 }  // namespace paddock::sandbox

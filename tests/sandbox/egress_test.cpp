@@ -90,9 +90,10 @@ TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
   Spec spec = plan(request, host);
 
   // The command's stdout is this test's stdout; its effects are checked through out.txt.
+  asio::io_context io;
   EchoObserver observer;
   testing::internal::CaptureStdout();
-  int status = run(spec, observer);
+  int status = run(spec, io, observer);
   std::string output = testing::internal::GetCapturedStdout();
   EXPECT_EQ(status, 0);
   EXPECT_EQ(observer.exit_status_, 0);
