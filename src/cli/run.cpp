@@ -28,7 +28,19 @@ struct RunOptions {
   std::string memory;
   std::uint64_t pids = kDefaultPids;
   double cpus = 0;
+  bool exec_log = false;
   std::vector<std::string> command;
+};
+
+// Prints each exec of the sandbox on the supervisor's stderr (--exec-log).
+class ExecLog : public sandbox::Observer {
+public:
+  bool exec_requested(const sandbox::ExecEvent& event) override {
+    std::string line = fmt::format("paddock: exec pid {} ppid {} {}", event.pid, event.ppid, event.path);
+    for (const auto& arg : event.argv) line += " " + arg;
+    fmt::print(stderr, "{}{}\n", line, event.truncated ? " ..." : "");
+    return true;
+  }
 };
 
 // "512M", "2G", "1.5g", "1048576" -> bytes.
@@ -63,6 +75,7 @@ int run(const RunOptions& options) {
   request.read_only_workspace = options.read_only_workspace;
   request.mounts = options.mounts;
   request.env = options.env;
+  request.observe_exec = options.exec_log;
   if (!options.memory.empty()) request.limits.memory_bytes = parse_size(options.memory, "--memory");
   if (options.pids > 0) request.limits.pids = options.pids;
   if (options.cpus > 0) request.limits.cpus = options.cpus;
@@ -74,7 +87,7 @@ int run(const RunOptions& options) {
     throw Error(e.what(), kExitUsage);  // everything plan() rejects is bad input
   }
   boost::asio::io_context io;
-  sandbox::Observer observer;
+  ExecLog observer;
   return sandbox::run(spec, io, observer);
 }
 
@@ -94,6 +107,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--memory", options->memory, "Memory limit, e.g. 2G")->type_name("SIZE");
   cmd->add_option("--pids", options->pids, "Process limit (0: none)")->capture_default_str();
   cmd->add_option("--cpus", options->cpus, "CPU limit in cores, e.g. 1.5")->check(CLI::PositiveNumber);
+  cmd->add_flag("--exec-log", options->exec_log, "Print every exec inside the sandbox (path, argv, pids) on stderr");
   cmd->add_option("command", options->command, "The command and its arguments (after --)");
   cmd->positionals_at_end();
   cmd->callback([options, &action] { action = [options] { return run(*options); }; });

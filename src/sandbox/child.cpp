@@ -96,7 +96,11 @@ void run_child(const ChildPlan& plan, const Channel& channel) {
     capabilities::drop_bounding_and_lock();  // also sets no_new_privs, which Landlock needs
     landlock::restrict_self(spec.fs_rules);
     capabilities::drop_all();
-    seccomp::install();
+    if (spec.observe_exec) {
+      UniqueFd listener = seccomp::install_exec_notify();
+      channel.send(MessageType::exec_listener, 0, {}, listener.get());
+    }
+    seccomp::install_filter();
 
     channel.send(MessageType::ready);
     init::run(spec, channel, std::move(tty));

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "common/error.hpp"
 #include "sandbox/environment.hpp"
@@ -214,6 +215,36 @@ std::vector<Mount> extra_mounts(const RunRequest& request, const Host& host) {
   return mounts;
 }
 
+// Whether `dir` exists in the sandbox: inside one of its binds, and present on the host there.
+bool visible_inside(const Spec& spec, const std::string& dir, int links = 0) {
+  for (const auto& m : spec.mounts) {
+    // A top-level symlink of the root filesystem (/bin -> usr/bin on merged-/usr systems).
+    if (m.kind == Mount::Kind::symlink && links < 8 && (dir == m.target || is_within(dir, m.target))) {
+      fs::path link = fs::path(m.source).is_absolute() ? fs::path(m.source) : fs::path(m.target).parent_path() / m.source;
+      return visible_inside(spec, (link / fs::path(dir).lexically_relative(m.target)).lexically_normal(), links + 1);
+    }
+    if (m.kind != Mount::Kind::bind || !(fs::path(dir) == m.target || is_within(dir, m.target))) continue;
+    std::error_code ec;
+    fs::path host = fs::path(m.source) / fs::path(dir).lexically_relative(m.target);
+    return fs::is_directory(host, ec);
+  }
+  return false;
+}
+
+// PATH keeps only directories that exist inside: the host's may name its home (~/.cargo/bin) or
+// other places the sandbox does not have, and every such entry costs each command lookup a
+// failed exec.
+void prune_path(Spec& spec) {
+  for (auto& entry : spec.env) {
+    if (entry.rfind("PATH=", 0) != 0) continue;
+    std::string kept;
+    std::stringstream in(entry.substr(5));
+    for (std::string dir; std::getline(in, dir, ':');)
+      if (!dir.empty() && dir[0] == '/' && visible_inside(spec, dir)) kept += (kept.empty() ? "" : ":") + dir;
+    entry = "PATH=" + (kept.empty() ? std::string("/usr/local/bin:/usr/bin:/bin") : kept);
+  }
+}
+
 }  // namespace
 
 Mount parse_mount_spec(const std::string& spec, const std::string& cwd) {
@@ -335,6 +366,7 @@ Spec plan(const RunRequest& request, const Host& host) {
     spec.mounts.push_back(m);
   }
   spec.egress = request.egress;
+  spec.observe_exec = request.observe_exec;
 
   spec.cwd = is_within(host.cwd, workspace) || host.cwd == workspace ? host.cwd : workspace;
   // The cwd as the user typed it may run through a symlink; inside, only the real path exists.
@@ -343,6 +375,7 @@ Spec plan(const RunRequest& request, const Host& host) {
 
   spec.env = sandbox_environment(host.environ, request.env,
                                  {home_dir.empty() ? home.string() : home_dir, host.user, workspace});
+  prune_path(spec);
   return spec;
 }
 

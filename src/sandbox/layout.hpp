@@ -23,6 +23,7 @@ struct RunRequest {
   std::vector<std::string> env;       // "K=V", or "K" to pass the host's value
   Limits limits;
   std::optional<Egress> egress;  // unset: the sandbox has no way out at all
+  bool observe_exec = false;  // report every exec to the supervisor, which answers it
   // Files placed read-only in the sandbox: (absolute target, content), e.g. /etc/resolv.conf
   // naming the DNS stub, or a CA bundle with paddock's interception CA appended.
   std::vector<std::pair<std::string, std::string>> files;

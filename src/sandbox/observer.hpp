@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "common/unique_fd.hpp"
+#include "sandbox/exec_monitor.hpp"
 
 namespace paddock::sandbox {
 
@@ -21,6 +22,11 @@ class Observer {
   // The supervisor's event loop (the one passed to run()) is about to run; it runs until the
   // sandbox exits. Servers and timers attached to it must be destroyed before it is.
   virtual void event_loop(boost::asio::io_context& /*io*/) {}
+  // The command is running (its execve succeeded).
+  virtual void command_started() {}
+  // An execve inside the sandbox, when Spec::observe_exec is set; it waits for the answer.
+  // Return false to fail it with EACCES (best effort for argv rules: see exec_monitor.hpp).
+  virtual bool exec_requested(const ExecEvent& /*event*/) { return true; }
   // The command's exit status (128+N for signal N).
   virtual void sandbox_exited(int /*exit_status*/) {}
 };

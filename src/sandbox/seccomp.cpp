@@ -9,19 +9,26 @@
 namespace paddock::sandbox::seccomp {
 namespace {
 
-constexpr sock_filter kProgram[] = {
 #include "seccomp_filter.inc"
-};
+
+long install(std::span<const sock_filter> program, unsigned int flags) {
+  sock_fprog prog{static_cast<unsigned short>(program.size()), const_cast<sock_filter*>(program.data())};
+  return ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
 
 }  // namespace
 
-std::span<const sock_filter> program() {
-  return kProgram;
+std::span<const sock_filter> filter_program() { return kFilterProgram; }
+std::span<const sock_filter> exec_notify_program() { return kExecNotifyProgram; }
+
+void install_filter() {
+  if (install(kFilterProgram, 0) != 0) throw SysError("install the seccomp filter");
 }
 
-void install() {
-  sock_fprog prog{static_cast<unsigned short>(std::size(kProgram)), const_cast<sock_filter*>(kProgram)};
-  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) throw SysError("install the seccomp filter");
+UniqueFd install_exec_notify() {
+  long fd = install(kExecNotifyProgram, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+  if (fd < 0) throw SysError("install the exec notification filter");
+  return UniqueFd(static_cast<int>(fd));
 }
 
 }  // namespace paddock::sandbox::seccomp

@@ -91,6 +91,7 @@ struct Spec {
   bool user_namespace = true;        // false when the supervisor runs as root
   std::optional<Terminal> terminal;  // set when the command gets a PTY
   std::optional<Egress> egress;      // unset: no way out at all
+  bool observe_exec = false;         // every execve is reported to the supervisor and waits for it
   std::string workspace;             // for messages only
 };
 

@@ -23,7 +23,9 @@
 #include "sandbox/landlock.hpp"
 #include "sandbox/pidns.hpp"
 #include "sandbox/placeholders.hpp"
-#include "sandbox/terminal.hpp"
+#include "sandbox/event_loop.hpp"
+#include "sandbox/init_process.hpp"
+#include "sandbox/signals.hpp"
 #include "sandbox/userns.hpp"
 #include "sandbox/watchdog.hpp"
 
@@ -31,78 +33,6 @@ namespace paddock::sandbox {
 namespace {
 
 namespace asio = boost::asio;
-
-// The sandbox's init as seen from the supervisor; killed and reaped if still running when the
-// supervisor gives up on it.
-class InitProcess {
- public:
-  explicit InitProcess(pid_t pid) : pid_(pid) {}
-  InitProcess(const InitProcess&) = delete;
-  InitProcess& operator=(const InitProcess&) = delete;
-  ~InitProcess() {
-    if (!status_) {
-      ::kill(pid_, SIGKILL);
-      wait();
-    }
-  }
-
-  pid_t pid() const { return pid_; }
-  void signal(int sig) const { ::kill(pid_, sig); }
-
-  std::optional<int> try_wait() {
-    if (!status_) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) status_ = status;
-    }
-    return status_;
-  }
-
-  int wait() {
-    while (!status_) {
-      int status = 0;
-      if (::waitpid(pid_, &status, 0) == pid_)
-        status_ = status;
-      else if (errno != EINTR)
-        status_ = 0;
-    }
-    return *status_;
-  }
-
- private:
-  pid_t pid_;
-  std::optional<int> status_;
-};
-
-// Signals the supervisor handles (forwards, or uses itself). They stay blocked from the start of
-// a run until the event loop's handlers exist, so one sent during set-up is forwarded once the
-// command runs instead of killing the supervisor. The sandbox inherits the mask; its init keeps
-// them blocked (it waits for them) and the command starts with none blocked.
-constexpr int kHandledSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGWINCH};
-
-class BlockedSignals {
- public:
-  BlockedSignals() {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int sig : kHandledSignals) sigaddset(&set, sig);
-    if (::sigprocmask(SIG_BLOCK, &set, &saved_) != 0) throw SysError("sigprocmask");
-  }
-  ~BlockedSignals() { ::sigprocmask(SIG_SETMASK, &saved_, nullptr); }
-  BlockedSignals(const BlockedSignals&) = delete;
-  BlockedSignals& operator=(const BlockedSignals&) = delete;
-
-  // Lets pending and future signals reach the handlers now in place.
-  void release() const { ::sigprocmask(SIG_SETMASK, &saved_, nullptr); }
-
- private:
-  sigset_t saved_;
-};
-
-int exit_code(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
-}
 
 std::string unique_name() {
   std::uint32_t random = 0;
@@ -160,9 +90,15 @@ pid_t clone_sandbox(bool user_namespace) {
   return static_cast<pid_t>(pid);
 }
 
-// Waits for the child's set-up to finish; returns the PTY master if it made one.
-UniqueFd await_ready(const Channel& channel, InitProcess& init, Observer& observer) {
-  UniqueFd master;
+// What the child hands over during set-up.
+struct Handover {
+  UniqueFd terminal_master;
+  UniqueFd exec_listener;
+};
+
+// Waits for the child's set-up to finish.
+Handover await_ready(const Channel& channel, InitProcess& init, Observer& observer) {
+  Handover handover;
   UniqueFd proxy;
   for (;;) {
     auto message = channel.receive();
@@ -172,7 +108,10 @@ UniqueFd await_ready(const Channel& channel, InitProcess& init, Observer& observ
     }
     switch (message->type) {
       case MessageType::terminal:
-        master = std::move(message->fd);
+        handover.terminal_master = std::move(message->fd);
+        break;
+      case MessageType::exec_listener:
+        handover.exec_listener = std::move(message->fd);
         break;
       case MessageType::egress_proxy:
         proxy = std::move(message->fd);
@@ -181,7 +120,7 @@ UniqueFd await_ready(const Channel& channel, InitProcess& init, Observer& observ
         observer.egress_sockets(std::move(proxy), std::move(message->fd));
         break;
       case MessageType::ready:
-        return master;
+        return handover;
       case MessageType::error:
         init.wait();
         throw Error("setting up the sandbox: " + message->text);
@@ -189,51 +128,6 @@ UniqueFd await_ready(const Channel& channel, InitProcess& init, Observer& observ
         throw Error("sandbox channel: unexpected message during set-up");
     }
   }
-}
-
-void await_exec(const Channel& channel, InitProcess& init) {
-  auto message = channel.receive();
-  if (message && message->type == MessageType::exec_ok) return;
-  init.wait();
-  if (message && message->type == MessageType::exec_failed)
-    throw Error(fmt::format("cannot run \"{}\" in the sandbox: {}", message->text, errno_text(message->value)),
-                message->value == ENOENT ? init::kExitNotFound : init::kExitCannotRun);
-  throw Error("the sandbox exited before starting the command");
-}
-
-// Runs until the sandbox's init exits: relays the terminal, forwards signals.
-int supervise(asio::io_context& io, InitProcess& init, UniqueFd master, const std::optional<Terminal>& terminal,
-              Observer& observer, const BlockedSignals& blocked) {
-  observer.event_loop(io);
-  asio::signal_set signals(io);
-  for (int sig : kHandledSignals)
-    if (sig != SIGWINCH || master) signals.add(sig);
-  blocked.release();
-  std::optional<TerminalRelay> relay;
-  if (master) {
-    relay.emplace(io, std::move(master), terminal && terminal->stdout_is_tty ? STDOUT_FILENO : STDERR_FILENO);
-    relay->start();
-  }
-
-  std::optional<int> status;
-  std::function<void()> wait_for_signal = [&] {
-    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-      if (ec) return;
-      if (sig == SIGCHLD) {
-        if ((status = init.try_wait())) io.stop();
-      } else if (sig == SIGWINCH) {
-        relay->resize();
-      } else {
-        init.signal(sig);
-      }
-      if (!status) wait_for_signal();
-    });
-  };
-  wait_for_signal();
-  status = init.try_wait();  // it may have exited before the handler was in place
-  if (!status) io.run();
-  if (relay) relay->drain();
-  return exit_code(*status);
 }
 
 }  // namespace
@@ -283,10 +177,12 @@ int run(const Spec& spec, asio::io_context& io, Observer& observer) {
   host.cgroup.add(pid);
   channel.send(MessageType::go);
 
-  UniqueFd master = await_ready(channel, init, observer);
+  Handover handover = await_ready(channel, init, observer);
   observer.sandbox_started(pid);
-  await_exec(channel, init);
-  int status = supervise(io, init, std::move(master), spec.terminal, observer, blocked);
+  int status = supervise(io,
+                         {init, channel, std::move(handover.terminal_master), std::move(handover.exec_listener),
+                          spec.terminal},
+                         observer, blocked);
   observer.sandbox_exited(status);
   return status;
 }

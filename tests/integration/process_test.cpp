@@ -162,6 +162,15 @@ TEST_P(Processes, TerminalRunsOnAPtyInsideTheSandbox) {
   EXPECT_THAT(r.out, HasSubstr("tty-in"));
 }
 
+TEST_P(Processes, ExecLogShowsEveryExec) {
+  auto r = paddock_run({"--exec-log"}, {"sh", "-c", "/bin/true one 'two words'; ls -d / >/dev/null"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("paddock: exec pid 2 ppid 1 /usr/bin/sh sh -c"));
+  EXPECT_THAT(r.err, HasSubstr(" ppid 2 /bin/true /bin/true one two words\n"));
+  EXPECT_THAT(r.err, HasSubstr(" ppid 2 /usr/bin/ls ls -d /\n"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;
+}
+
 TEST_P(Processes, DemoAgentShowsEachOutcome) {
   make_git_repository();
   auto r = paddock({"run"});

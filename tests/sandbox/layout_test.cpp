@@ -117,6 +117,13 @@ TEST_F(Layout, RefusesWorkspacesThatExposeHome) {
   EXPECT_THAT([&] { plan(request_, host_); }, ::testing::ThrowsMessage<Error>(HasSubstr("system directory /usr")));
 }
 
+TEST_F(Layout, PathKeepsOnlyDirectoriesThatExistInside) {
+  fs::create_directories(root_ + "/proj/bin");
+  host_.environ = {"PATH=" + root_ + "/home/u/.cargo/bin:/usr/bin:/no/such/dir:" + root_ + "/proj/bin:relative:/bin"};
+  Spec spec = plan(request_, host_);
+  EXPECT_THAT(spec.env, ::testing::Contains("PATH=/usr/bin:" + root_ + "/proj/bin:/bin"));
+}
+
 TEST_F(Layout, RefusesAnEmptyCommand) {
   request_.command.clear();
   EXPECT_THAT([&] { plan(request_, host_); }, ::testing::ThrowsMessage<Error>(HasSubstr("no command given")));
