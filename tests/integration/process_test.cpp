@@ -1,9 +1,13 @@
 // Processes, signals, exit statuses, stdio and environment, checked through real sandboxes.
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -147,19 +151,79 @@ TEST_P(Processes, CommandNotFound) {
 }
 
 TEST_P(Processes, TerminalRunsOnAPtyInsideTheSandbox) {
-  // `script` gives paddock a terminal; inside, the command's tty is the sandbox's own PTY.
+  // `script` gives paddock a terminal; inside, the command's tty is the sandbox's own PTY with
+  // the outer terminal's size, and afterwards the outer terminal has its mode back.
   auto cmd = as_user({paddock_binary(), "run", "--", "sh", "-c", "tty; stty size; test -t 0 && echo tty-in"});
   std::string line;
   for (const auto& a : cmd) line += "'" + a + "' ";
+  const std::string before = root_ + "/mode-before", after = root_ + "/mode-after";
   ProcessOptions options;
   options.env = environment();
   options.env->push_back("TERM=xterm");
   options.cwd = workspace_;
-  auto r = run_process({"script", "-qefc", "stty rows 33 cols 101; " + line, "/dev/null"}, options);
+  auto r = run_process({"script", "-qefc",
+                        "stty rows 33 cols 101; stty -g > " + before + "; " + line + "; stty -g > " + after,
+                        "/dev/null"},
+                       options);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("/dev/pts/0"));
   EXPECT_THAT(r.out, HasSubstr("33 101"));
   EXPECT_THAT(r.out, HasSubstr("tty-in"));
+  std::ifstream b(before), a(after);
+  std::string mode_before, mode_after;
+  std::getline(b, mode_before);
+  std::getline(a, mode_after);
+  EXPECT_FALSE(mode_before.empty());
+  EXPECT_EQ(mode_before, mode_after) << "the terminal's mode must be restored";
+}
+
+TEST_P(Processes, WindowSizeChangesReachTheCommand) {
+  int master = -1, slave = -1;
+  struct winsize size{};
+  size.ws_row = 24;
+  size.ws_col = 80;
+  ASSERT_EQ(::openpty(&master, &slave, nullptr, nullptr, &size), 0);
+  auto argv = as_user({paddock_binary(), "run", "--", "sh", "-c",
+                       "trap 'stty size; exit 0' WINCH; echo ready; while :; do sleep 0.05; done"});
+  auto env = environment();
+  env.push_back("TERM=xterm");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setsid();
+    ::ioctl(slave, TIOCSCTTY, 0);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(slave, fd);
+    if (::chdir(workspace_.c_str()) != 0) ::_exit(126);
+    std::vector<char*> args, envp;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    ::execvpe(args[0], args.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(slave);
+  auto read_until = [&](const std::string& marker) {
+    std::string seen;
+    char buf[256];
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (seen.find(marker) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd pfd{master, POLLIN, 0};
+      if (::poll(&pfd, 1, 100) <= 0) continue;
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) break;
+      seen.append(buf, static_cast<std::size_t>(n));
+    }
+    return seen;
+  };
+  EXPECT_THAT(read_until("ready"), HasSubstr("ready"));
+  size.ws_row = 50;
+  size.ws_col = 120;
+  ASSERT_EQ(::ioctl(master, TIOCSWINSZ, &size), 0);  // the kernel signals paddock: SIGWINCH
+  EXPECT_THAT(read_until("50 120"), HasSubstr("50 120"));
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(master);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 TEST_P(Processes, ExecLogShowsEveryExec) {
