@@ -11,7 +11,8 @@
 namespace paddock::sandbox {
 
 enum class MessageType : unsigned char {
-  go = 1,        // supervisor -> init: id maps written, cgroups joined; set up the sandbox
+  go = 1,        // supervisor -> init: id maps written; set up the sandbox
+  host_ready,    // supervisor -> init: placeholders made, cgroups joined; value: RLIMIT_NPROC or 0
   error,         // init -> supervisor: set-up failed; text says why
   terminal,      // init -> supervisor: the PTY master (attached fd)
   egress_proxy,  // init -> supervisor: the listening TCP socket of the proxy (attached fd)

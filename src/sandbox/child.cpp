@@ -75,22 +75,31 @@ void run_child(const ChildPlan& plan, const Channel& channel) {
     auto go = channel.receive();
     if (!go || go->type != MessageType::go) ::_exit(kChildSetupFailed);  // the supervisor is gone
 
-    // The cgroup namespace is made only now, after joining the sandbox's cgroup, so its root is
-    // that group and the host's cgroup paths stay invisible.
-    if (::unshare(CLONE_NEWCGROUP) != 0) throw SysError("unshare(CLONE_NEWCGROUP)");
     if (::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) throw SysError("sethostname");
     network::bring_up_loopback();
     if (spec.egress) {
       send_socket(channel, MessageType::egress_proxy, SOCK_STREAM, spec.egress->proxy_port);
       send_socket(channel, MessageType::egress_dns, SOCK_DGRAM, spec.egress->dns_port);
     }
-    mounts::build_root(spec.mounts, [&](const std::string& proc) {
-      if (plan.pids.pid_max) pidns::set_pid_max(proc, *plan.pids.pid_max);
-    });
+    // Meanwhile the supervisor makes the placeholders and puts this process in its cgroups.
+    std::optional<std::uint64_t> nproc;
+    mounts::BuildHooks hooks;
+    hooks.after_proc = [&](const std::string& proc) {
+      if (plan.pid_max) pidns::set_pid_max(proc, *plan.pid_max);
+    };
+    hooks.await_host = [&] {
+      auto ready = channel.receive();
+      if (!ready || ready->type != MessageType::host_ready) ::_exit(kChildSetupFailed);
+      if (ready->value > 0) nproc = static_cast<std::uint64_t>(ready->value);
+    };
+    mounts::build_root(spec.mounts, hooks);
+    // The cgroup namespace is made only now, after joining the sandbox's cgroups, so its root is
+    // the sandbox's own group and the host's cgroup paths stay invisible.
+    if (::unshare(CLONE_NEWCGROUP) != 0) throw SysError("unshare(CLONE_NEWCGROUP)");
     UniqueFd tty;
     if (spec.terminal) tty = open_terminal(*spec.terminal, channel);
     if (::chdir(spec.cwd.c_str()) != 0) throw SysError("chdir " + spec.cwd);
-    rlimits::apply(plan.pids.nproc);
+    rlimits::apply(nproc);
     set_oom_score();
 
     capabilities::drop_bounding_and_lock();  // also sets no_new_privs, which Landlock needs

@@ -14,15 +14,11 @@ namespace paddock::sandbox {
 // Exit status of a child whose set-up failed (the reason went over the channel).
 inline constexpr int kChildSetupFailed = 125;
 
-// How the process limit is enforced when no cgroup does it (see cgroups.hpp).
-struct PidsFallback {
-  std::optional<std::uint64_t> pid_max;  // the pid namespace's own pid_max (Linux >= 6.14)
-  std::optional<std::uint64_t> nproc;    // RLIMIT_NPROC, which a user namespace scopes to the sandbox
-};
-
 struct ChildPlan {
   const Spec& spec;
-  PidsFallback pids;
+  // The pid namespace's own pid_max, when it enforces the process limit (see pidns.hpp). The
+  // other fallback, RLIMIT_NPROC, arrives with the host_ready message.
+  std::optional<std::uint64_t> pid_max;
 };
 
 [[noreturn]] void run_child(const ChildPlan& plan, const Channel& channel);

@@ -356,7 +356,9 @@ Spec plan(const RunRequest& request, const Host& host) {
   if (!request.read_only_workspace) {
     for (const auto& p : protected_paths(workspace)) {
       if (!p.exists) spec.placeholders.push_back({p.path, p.directory});
-      spec.mounts.push_back(simple(Mount::Kind::read_only, p.path));
+      Mount m = simple(Mount::Kind::read_only, p.path);
+      m.needs_host = !p.exists;
+      spec.mounts.push_back(m);
     }
   }
 

@@ -241,7 +241,7 @@ class RootBuilder {
 
 }  // namespace
 
-void build_root(const std::vector<Mount>& mounts, const std::function<void(const std::string&)>& after_proc) {
+void build_root(const std::vector<Mount>& mounts, const BuildHooks& hooks) {
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     throw SysError("make the mount namespace private");
 
@@ -249,8 +249,16 @@ void build_root(const std::vector<Mount>& mounts, const std::function<void(const
   for (std::size_t i = 0; i < mounts.size(); ++i)
     if (mounts[i].kind == Mount::Kind::bind) pinned[i] = pin(mounts[i]);
 
-  RootBuilder root(after_proc);
-  for (std::size_t i = 0; i < mounts.size(); ++i) root.apply(mounts[i], pinned[i]);
+  RootBuilder root(hooks.after_proc);
+  bool host_ready = false;
+  for (std::size_t i = 0; i < mounts.size(); ++i) {
+    if (mounts[i].needs_host && !host_ready) {
+      if (hooks.await_host) hooks.await_host();
+      host_ready = true;
+    }
+    root.apply(mounts[i], pinned[i]);
+  }
+  if (!host_ready && hooks.await_host) hooks.await_host();
   root.finish();
 }
 

@@ -11,6 +11,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <optional>
 
@@ -65,13 +67,40 @@ void warn_about_degraded_layers() {
 }
 
 // A process limit alone needs no cgroup where the pid namespace can hold it: its own pid_max.
-PidsFallback pids_without_cgroup(const Limits& limits) {
-  PidsFallback fallback;
-  if (!limits.pids || limits.memory_bytes || limits.cpus) return fallback;
+std::optional<std::uint64_t> pid_max_for(const Limits& limits) {
+  if (!limits.pids || limits.memory_bytes || limits.cpus) return std::nullopt;
   const std::uint64_t pid_max = *limits.pids + 1;  // pids 1 .. pid_max-1
-  if (pid_max >= pidns::kMinPidMax && pid_max <= pidns::host_pid_max() && pidns::has_own_pid_max())
-    fallback.pid_max = pid_max;
-  return fallback;
+  if (pid_max >= pidns::kMinPidMax && pid_max <= pidns::host_pid_max() && pidns::has_own_pid_max()) return pid_max;
+  return std::nullopt;
+}
+
+// The host's half of the set-up, done while the child builds its mount tree: the watchdog, the
+// cgroups (the child joins them), the placeholders. Returns RLIMIT_NPROC for the child, or 0.
+std::uint64_t prepare_host(const Spec& spec, const Limits& cgroup_limits, pid_t child, HostResources& host) {
+  const bool needs_cleanup =
+      cgroup_limits.memory_bytes || cgroup_limits.pids || cgroup_limits.cpus || !spec.placeholders.empty();
+  if (!needs_cleanup) return 0;
+  host.watchdog.emplace(Watchdog::start());
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+  if (!pidfd) throw SysError("pidfd_open");
+  host.watchdog->watch_process(pidfd.get());
+
+  host.cgroup = cgroups::Group::create(cgroup_limits, unique_name());
+  for (const auto& dir : host.cgroup.directories()) host.watchdog->watch_cgroup(dir);
+  host.cgroup.add(child);
+  std::uint64_t nproc = 0;
+  if (cgroup_limits.pids && !host.cgroup.enforces_pids()) {
+    if (spec.user_namespace)
+      nproc = *spec.limits.pids;  // counted per user namespace
+    else
+      log::warn("no cgroup pids controller is available: the process limit is not enforced");
+  }
+
+  for (const auto& p : spec.placeholders) {
+    host.placeholders.push_back(placeholders::create(p));
+    host.watchdog->watch_placeholder(host.placeholders.back());
+  }
+  return nproc;
 }
 
 pid_t clone_sandbox(bool user_namespace) {
@@ -137,45 +166,24 @@ int run(const Spec& spec, asio::io_context& io, Observer& observer) {
   BlockedSignals blocked;
   warn_about_degraded_layers();
 
+  const std::optional<std::uint64_t> pid_max = pid_max_for(spec.limits);
   Limits cgroup_limits = spec.limits;
-  PidsFallback pids = pids_without_cgroup(spec.limits);
-  if (pids.pid_max) cgroup_limits.pids.reset();
+  if (pid_max) cgroup_limits.pids.reset();
 
   HostResources host;
-  const bool needs_cleanup =
-      cgroup_limits.memory_bytes || cgroup_limits.pids || cgroup_limits.cpus || !spec.placeholders.empty();
-  if (needs_cleanup) host.watchdog.emplace(Watchdog::start());
-  host.cgroup = cgroups::Group::create(cgroup_limits, unique_name());
-  for (const auto& dir : host.cgroup.directories()) host.watchdog->watch_cgroup(dir);
-
-  if (cgroup_limits.pids && !host.cgroup.enforces_pids()) {
-    if (spec.user_namespace)
-      pids.nproc = spec.limits.pids;  // counted per user namespace
-    else
-      log::warn("no cgroup pids controller is available: the process limit is not enforced");
-  }
-  for (const auto& p : spec.placeholders) {
-    host.placeholders.push_back(placeholders::create(p));
-    host.watchdog->watch_placeholder(host.placeholders.back());
-  }
-
   auto [channel, child_channel] = Channel::pair();
   const pid_t pid = clone_sandbox(spec.user_namespace);
   if (pid == 0) {
     channel.close();
-    run_child({spec, pids}, child_channel);
+    run_child({spec, pid_max}, child_channel);
   }
   child_channel.close();
   InitProcess init(pid);
 
-  if (host.watchdog) {
-    UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    if (!pidfd) throw SysError("pidfd_open");
-    host.watchdog->watch_process(pidfd.get());
-  }
   if (spec.user_namespace) userns::write_id_maps(pid, ::getuid(), ::getgid());
-  host.cgroup.add(pid);
   channel.send(MessageType::go);
+  const std::uint64_t nproc = prepare_host(spec, cgroup_limits, pid, host);
+  channel.send(MessageType::host_ready, static_cast<int>(std::min<std::uint64_t>(nproc, INT32_MAX)));
 
   Handover handover = await_ready(channel, init, observer);
   observer.sandbox_started(pid);
