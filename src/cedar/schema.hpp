@@ -19,9 +19,11 @@
 namespace paddock::cedar {
 
 struct SchemaType {
-  enum class Kind { Bool, Long, String, Entity, Set, Record, Extension };
+  // Unresolved only exists while a schema is being read: a type name not yet looked up.
+  enum class Kind { Bool, Long, String, Entity, Set, Record, Extension, Unresolved };
   Kind kind = Kind::Bool;
   std::string name;                           // Entity: the type; Extension: ipaddr, decimal, datetime, duration
+  std::string name_space;                     // Unresolved: the namespace the name was written in
   std::shared_ptr<const SchemaType> element;  // Set
   struct Attribute {
     std::shared_ptr<const SchemaType> type;
@@ -57,8 +59,18 @@ public:
   const std::map<std::string, EntityTypeDecl, std::less<>>& entity_types() const noexcept { return entity_types_; }
   const std::vector<ActionDecl>& actions() const noexcept { return actions_; }
 
+  // Used by the readers of both formats: adds declarations, then resolve() looks up every type
+  // name (common types, entity types, primitives, extensions) as Cedar does.
+  void add_entity_type(EntityTypeDecl decl);
+  void add_action(ActionDecl decl);
+  void add_common_type(const std::string& qualified_name, std::shared_ptr<const SchemaType> type);
+  void resolve();
+
 private:
-  friend class SchemaBuilder;
+  std::shared_ptr<const SchemaType> resolve_type(const std::shared_ptr<const SchemaType>& t, std::size_t depth) const;
+  std::shared_ptr<const SchemaType> resolve_name(const std::string& name, const std::string& ns, std::size_t depth) const;
+
+  std::map<std::string, std::shared_ptr<const SchemaType>, std::less<>> common_types_;
   std::map<std::string, EntityTypeDecl, std::less<>> entity_types_;
   std::vector<ActionDecl> actions_;
 };
