@@ -20,10 +20,9 @@ void Authorizer::authorize(const PolicySet& policies, const Request& request, co
     stamp_ = 1;
   }
 
-  const Entity* action_entity = entities.find(*request.action);
-  const Entity* resource_entity = entities.find(*request.resource);
   Evaluator evaluator(request, entities, scratch_);
-  policies.for_each_candidate(*request.action, action_entity, *request.resource, resource_entity, seen_.data(), stamp_,
+  policies.for_each_candidate(*request.action, evaluator.action_entity(), *request.resource, evaluator.resource_entity(),
+                              seen_.data(), stamp_,
                               [&](std::uint32_t index) {
                                 ++last_candidates_;
                                 const Policy& p = all[index];

@@ -33,19 +33,19 @@ Entity& EntityStore::add(const EntityUid& uid) {
   auto entity = std::make_unique<Entity>();
   entity->uid = storage_->keep(uid);
   Entity& ref = *entity;
-  entities_.emplace(entity->uid, entity.get());
+  entities_[entity->uid] = entity.get();
   order_.push_back(std::move(entity));
   return ref;
 }
 
 Entity* EntityStore::find_mutable(const EntityUid& uid) noexcept {
-  auto it = entities_.find(&uid);
-  return it == entities_.end() ? nullptr : it->second;
+  Entity** e = entities_.find(uid);
+  return e ? *e : nullptr;
 }
 
 const Entity* EntityStore::find(const EntityUid& uid) const noexcept {
-  auto it = entities_.find(&uid);
-  return it == entities_.end() ? nullptr : it->second;
+  Entity* const* e = entities_.find(uid);
+  return e ? *e : nullptr;
 }
 
 void EntityStore::finish() {

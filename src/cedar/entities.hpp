@@ -9,10 +9,10 @@
 #pragma once
 
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "cedar/ast.hpp"
+#include "cedar/uid_map.hpp"
 #include "cedar/value.hpp"
 
 namespace paddock::cedar {
@@ -72,7 +72,7 @@ public:
 
 private:
   std::unique_ptr<LiteralStore> storage_ = std::make_unique<LiteralStore>();
-  std::unordered_map<const EntityUid*, Entity*, EntityUidPtrHash, EntityUidPtrEq> entities_;
+  UidMap<Entity*> entities_;
   std::vector<std::unique_ptr<Entity>> order_;
 };
 

@@ -50,6 +50,13 @@ bool pattern_matches(const std::vector<PatternPart>& parts, std::string_view tex
   return pos <= end;
 }
 
+Evaluator::Evaluator(const Request& request, const EntitySource& entities, Arena& scratch) noexcept
+    : request_(request), entities_(entities), scratch_(scratch) {
+  if (request.principal) principal_entity_ = entities.find(*request.principal);
+  if (request.action) action_entity_ = entities.find(*request.action);
+  if (request.resource) resource_entity_ = entities.find(*request.resource);
+}
+
 bool Evaluator::fail(ErrorKind kind, const Expr& at, std::string message) {
   error_.kind = kind;
   error_.span = at.span;
@@ -63,7 +70,7 @@ bool Evaluator::type_error(const Expr& at, std::string_view expected, const Valu
 
 bool Evaluator::entity_in(const EntityUid& e, const EntityUid& target) const noexcept {
   if (e == target) return true;
-  const Entity* entity = entities_.find(e);
+  const Entity* entity = find_entity(e);
   return entity && entity->has_ancestor(target);
 }
 
@@ -234,7 +241,7 @@ bool Evaluator::eval_in(const Expr& e, const Value& l, const Value& r, Value& ou
   // Every element must be an entity, even after a match (Cedar converts the set first).
   for (const Value& v : r.as_set())
     if (!v.is(ValueType::Entity)) return type_error(e.children.back(), "set of entities", v);
-  const Entity* entity = entities_.find(l.as_entity());
+  const Entity* entity = find_entity(l.as_entity());
   for (const Value& v : r.as_set()) {
     if (l.as_entity() == v.as_entity() || (entity && entity->has_ancestor(v.as_entity()))) {
       out = Value::boolean(true);
@@ -253,7 +260,7 @@ bool Evaluator::get_attr(const Expr& e, const Value& target, Value& out) {
     return true;
   }
   if (!target.is(ValueType::Entity)) return type_error(e.children[0], "entity or record", target);
-  const Entity* entity = entities_.find(target.as_entity());
+  const Entity* entity = find_entity(target.as_entity());
   if (!entity) return fail(ErrorKind::EntityDoesNotExist, e, fmt::format("entity {} does not exist", target.as_entity().to_string()));
   const Value* v = entity->attrs.find(e.name);
   if (!v) {
@@ -270,7 +277,7 @@ bool Evaluator::has_attr(const Expr& e, const Value& target, Value& out) {
     return true;
   }
   if (!target.is(ValueType::Entity)) return type_error(e.children[0], "entity or record", target);
-  const Entity* entity = entities_.find(target.as_entity());
+  const Entity* entity = find_entity(target.as_entity());
   out = Value::boolean(entity && entity->attrs.find(e.name));
   return true;
 }
@@ -364,7 +371,7 @@ bool Evaluator::eval_call(const Expr& e, Value& out) {
     case Builtin::GetTag:
     case Builtin::HasTag: {
       if (!expect(0, ValueType::Entity) || !expect(1, ValueType::String)) return false;
-      const Entity* entity = entities_.find(a.as_entity());
+      const Entity* entity = find_entity(a.as_entity());
       const Value* tag = entity ? entity->tags.find(b.as_string()) : nullptr;
       if (e.builtin == Builtin::HasTag) {
         out = Value::boolean(tag != nullptr);

@@ -46,8 +46,20 @@ struct SlotValues {
 
 class Evaluator {
 public:
-  Evaluator(const Request& request, const EntitySource& entities, Arena& scratch) noexcept
-      : request_(request), entities_(entities), scratch_(scratch) {}
+  // Looks up the request's principal, action and resource once; every later use of them (scope
+  // checks, `principal.attr`, `resource in ...`) reuses what was found.
+  Evaluator(const Request& request, const EntitySource& entities, Arena& scratch) noexcept;
+
+  // The entity for `uid` (nullptr if unknown), served from the request's own entities when it is
+  // one of them.
+  const Entity* find_entity(const EntityUid& uid) const noexcept {
+    if (&uid == request_.principal) return principal_entity_;
+    if (&uid == request_.resource) return resource_entity_;
+    if (&uid == request_.action) return action_entity_;
+    return entities_.find(uid);
+  }
+  const Entity* action_entity() const noexcept { return action_entity_; }
+  const Entity* resource_entity() const noexcept { return resource_entity_; }
 
   // Evaluates `e`; on failure returns false and error() says why.
   bool eval(const Expr& e, Value& out, const SlotValues& slots = {});
@@ -72,6 +84,9 @@ private:
   const EntitySource& entities_;
   Arena& scratch_;
   const SlotValues* slots_ = nullptr;
+  const Entity* principal_entity_ = nullptr;
+  const Entity* action_entity_ = nullptr;
+  const Entity* resource_entity_ = nullptr;
   EvalError error_;
 };
 

@@ -20,6 +20,7 @@
 #include "cedar/ast.hpp"
 #include "cedar/diagnostics.hpp"
 #include "cedar/evaluator.hpp"
+#include "cedar/uid_map.hpp"
 
 namespace paddock::cedar {
 
@@ -54,7 +55,7 @@ private:
   // Policies whose action scope names the same action (or any action), split by resource scope.
   struct ResourceIndex {
     std::vector<std::uint32_t> any_resource;  // resource scope without a fixed entity
-    std::unordered_map<const EntityUid*, std::vector<std::uint32_t>, EntityUidPtrHash, EntityUidPtrEq> by_resource;
+    UidMap<std::vector<std::uint32_t>> by_resource;
   };
   template <class F>
   void visit(const ResourceIndex& index, const EntityUid& resource, const Entity* resource_entity, std::uint32_t* seen,
@@ -64,7 +65,7 @@ private:
   std::map<std::string, std::shared_ptr<const PolicyAst>, std::less<>> templates_;
   std::unordered_map<std::string_view, std::size_t> by_id_;
   ResourceIndex any_action_;
-  std::unordered_map<const EntityUid*, ResourceIndex, EntityUidPtrHash, EntityUidPtrEq> by_action_;
+  UidMap<ResourceIndex> by_action_;
   std::shared_ptr<LiteralStore> store_;  // literal values of every policy (shared with the builder's ASTs)
   std::vector<std::shared_ptr<LiteralStore>> extra_stores_;
 };

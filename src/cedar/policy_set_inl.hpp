@@ -16,10 +16,10 @@ void PolicySet::visit(const ResourceIndex& index, const EntityUid& resource, con
   };
   emit(index.any_resource);
   if (index.by_resource.empty()) return;
-  if (auto it = index.by_resource.find(&resource); it != index.by_resource.end()) emit(it->second);
+  if (const auto* list = index.by_resource.find(resource)) emit(*list);
   if (!resource_entity) return;
   for (const EntityUid* ancestor : resource_entity->ancestors)
-    if (auto it = index.by_resource.find(ancestor); it != index.by_resource.end()) emit(it->second);
+    if (const auto* list = index.by_resource.find(*ancestor)) emit(*list);
 }
 
 template <class F>
@@ -28,11 +28,10 @@ void PolicySet::for_each_candidate(const EntityUid& action, const Entity* action
                                    F&& f) const {
   visit(any_action_, resource, resource_entity, seen, stamp, f);
   if (by_action_.empty()) return;
-  if (auto it = by_action_.find(&action); it != by_action_.end()) visit(it->second, resource, resource_entity, seen, stamp, f);
+  if (const auto* index = by_action_.find(action)) visit(*index, resource, resource_entity, seen, stamp, f);
   if (!action_entity) return;
   for (const EntityUid* ancestor : action_entity->ancestors)
-    if (auto it = by_action_.find(ancestor); it != by_action_.end())
-      visit(it->second, resource, resource_entity, seen, stamp, f);
+    if (const auto* index = by_action_.find(*ancestor)) visit(*index, resource, resource_entity, seen, stamp, f);
 }
 
 }  // namespace paddock::cedar
