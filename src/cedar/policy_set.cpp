@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "cedar/est.hpp"
+#include "cedar/json.hpp"
 #include "cedar/parser.hpp"
 
 namespace paddock::cedar {
@@ -57,6 +59,34 @@ std::vector<Diagnostic> PolicySetBuilder::add_text(std::string name, std::string
 void PolicySetBuilder::add_text_or_throw(std::string name, std::string text) {
   auto diagnostics = add_text(std::move(name), std::move(text));
   if (has_errors(diagnostics)) throw PolicyError(std::move(diagnostics));
+}
+
+void PolicySetBuilder::add_json(const nlohmann::json& j) {
+  auto add_one = [&](std::string id, const nlohmann::json& policy) {
+    PolicyAst ast = policy_from_json(policy, *store_);
+    if (id.empty()) id = next_id(ast);
+    if (ast.is_template()) {
+      add_template(std::move(id), std::move(ast));
+    } else {
+      add_policy(std::move(id), std::move(ast));
+    }
+  };
+  if (j.is_array()) {
+    for (const auto& p : j) add_one({}, p);
+    return;
+  }
+  if (!j.is_object()) throw PolicyError("policy JSON: expected a policy, an array of policies or a policy set");
+  if (!j.contains("staticPolicies") && !j.contains("templates")) return add_one({}, j);
+  for (const char* part : {"staticPolicies", "templates"})
+    if (j.contains(part))
+      for (const auto& [id, policy] : j[part].items()) add_one(id, policy);
+  for (const auto& link : j.value("templateLinks", nlohmann::json::array())) {
+    std::optional<EntityUid> principal, resource;
+    const auto& values = link.at("values");
+    if (values.contains("?principal")) principal = uid_from_json(values["?principal"], "?principal");
+    if (values.contains("?resource")) resource = uid_from_json(values["?resource"], "?resource");
+    this->link(link.at("templateId").get<std::string>(), link.at("newId").get<std::string>(), principal, resource);
+  }
 }
 
 void PolicySetBuilder::add_policy(std::string id, PolicyAst ast) {

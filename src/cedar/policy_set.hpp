@@ -9,6 +9,8 @@
 // one set at once).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -83,6 +85,10 @@ public:
   // Parses policy text; static policies are added, templates registered (id: policyN or @id).
   // Returns the diagnostics (errors mean nothing of this text was added).
   std::vector<Diagnostic> add_text(std::string name, std::string text);
+  // Adds policies in the JSON format (est.hpp): one policy object, an array of them, or a
+  // policy set {"staticPolicies": {id: policy}, "templates": {id: policy}, "templateLinks":
+  // [{"templateId", "newId", "values": {"?principal": uid}}]}. Throws PolicyError.
+  void add_json(const nlohmann::json& j);
   // Adds an already parsed policy (e.g. from the JSON format) under the given id.
   void add_policy(std::string id, PolicyAst ast);
   void add_template(std::string id, PolicyAst ast);

@@ -4,7 +4,8 @@
 //        [--context JSON|@FILE] [--json]
 //                        the decision, the determining policies (id, file:line) and the errors
 //   test FILE...         Cedar integration-test files (.json) or oracle probes (.jsonl)
-//   format FILE [-w]     canonical formatting to stdout (or in place)
+//   format FILE [-w|--json]  canonical formatting to stdout (or in place), or the JSON policy format
+// Policy files ending in .json are read in the JSON policy format.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 
 #include "cedar/authorizer.hpp"
 #include "cedar/diagnostics.hpp"
+#include "cedar/est.hpp"
 #include "cedar/format.hpp"
 #include "cedar/json.hpp"
 #include "cedar/lint.hpp"
@@ -45,6 +47,15 @@ bool load_policies(const std::vector<std::string>& files, PolicySetBuilder& buil
   bool errors = false;
   for (const auto& file : files) {
     std::string text = read_text(file);
+    if (file.ends_with(".json")) {  // the JSON policy format
+      try {
+        builder.add_json(parse_json_text(text, file));
+      } catch (const PolicyError& e) {
+        fmt::print(stderr, "{}", render(e.diagnostics()));
+        errors = true;
+      }
+      continue;
+    }
     std::vector<Diagnostic> diagnostics;
     if (with_lint) {
       // Lint the text on its own parse so that warnings come in source order with the errors.
@@ -157,13 +168,19 @@ int test(const std::vector<std::string>& files, const std::string& root) {
   return total.failed == 0 ? 0 : kExitInvalid;
 }
 
-int format(const std::string& file, bool write) {
+int format(const std::string& file, bool write, bool to_json) {
   std::string text = read_text(file);
   LiteralStore store;
   auto parsed = parse_policies(std::make_shared<const Source>(Source{file, text}), store);
   if (has_errors(parsed.diagnostics)) {
     fmt::print(stderr, "{}", render(parsed.diagnostics));
     return kExitInvalid;
+  }
+  if (to_json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& p : parsed.policies) out.push_back(policy_to_json(p));
+    fmt::print("{}\n", out.dump(2));
+    return 0;
   }
   std::string formatted = format_policies(text, parsed.policies);
   if (!write) {
@@ -208,11 +225,13 @@ void add_policy_command(CLI::App& app, Action& action) {
 
   auto format_file = std::make_shared<std::string>();
   auto format_write = std::make_shared<bool>(false);
+  auto format_json = std::make_shared<bool>(false);
   auto* format_cmd = policy->add_subcommand("format", "Print a policy file in canonical form");
   format_cmd->add_option("file", *format_file, "Cedar policy file")->required();
   format_cmd->add_flag("-w,--write", *format_write, "Rewrite the file in place");
-  format_cmd->callback([&action, format_file, format_write] {
-    action = [format_file, format_write] { return format(*format_file, *format_write); };
+  format_cmd->add_flag("--json", *format_json, "Print the policies in Cedar's JSON policy format instead");
+  format_cmd->callback([&action, format_file, format_write, format_json] {
+    action = [format_file, format_write, format_json] { return format(*format_file, *format_write, *format_json); };
   });
 }
 
