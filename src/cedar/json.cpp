@@ -71,6 +71,8 @@ EntityUid uid_from_json(const json& j, const std::string& where) {
   return EntityUid(std::move(type_name), id.get<std::string>());
 }
 
+bool is_action_type(std::string_view type) noexcept { return type == "Action" || type.ends_with("::Action"); }
+
 json uid_to_json(const EntityUid& uid) { return json{{"type", uid.type()}, {"id", uid.id()}}; }
 
 namespace {
@@ -257,8 +259,13 @@ void load_entities_json(const json& j, EntityStore& store, const Schema* schema)
     if (e.contains("parents")) {
       const json& p = e["parents"];
       if (!p.is_array()) fail(key_path(where, "parents"), "expected an array of entity references");
-      for (std::size_t k = 0; k < p.size(); ++k)
-        parents.push_back(store.storage().keep(uid_from_json(p[k], fmt::format("{}.parents[{}]", where, k))));
+      for (std::size_t k = 0; k < p.size(); ++k) {
+        EntityUid parent = uid_from_json(p[k], fmt::format("{}.parents[{}]", where, k));
+        // Cedar: actions may only be grouped under actions.
+        if (is_action_type(uid.type()) && !is_action_type(parent.type()))
+          fail(where, fmt::format("action {} has a non-action parent {}", uid.to_string(), parent.to_string()));
+        parents.push_back(store.storage().keep(std::move(parent)));
+      }
     }
     if (Entity* existing = store.find_mutable(uid)) {
       // Cedar accepts a repeated entity only when it is identical.

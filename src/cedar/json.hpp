@@ -28,6 +28,8 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& what);
 // {"type": "T", "id": "x"} or {"__entity": {...}}.
 EntityUid uid_from_json(const nlohmann::json& j, const std::string& where);
 nlohmann::json uid_to_json(const EntityUid& uid);
+// `Action` or `NS::Action`: the types action entities have.
+bool is_action_type(std::string_view type) noexcept;
 
 // A Cedar value. `expected` (may be null) directs the parse as a schema would.
 Value value_from_json(const nlohmann::json& j, LiteralStore& store, const std::string& where,
