@@ -147,7 +147,9 @@ public:
   Expr expr(const json& j, const std::string& where, std::size_t depth) {
     if (depth > kMaxNesting) fail(where, fmt::format("expression nested deeper than {} levels", kMaxNesting));
     if (!j.is_object() || j.size() != 1) fail(where, "expected an object with exactly one key naming the expression");
-    const auto& [key, body] = *j.items().begin();
+    // (Not `*j.items().begin()`: the key would refer into a destroyed temporary.)
+    const std::string& key = j.begin().key();
+    const json& body = j.begin().value();
     std::string at = where + "." + key;
     Expr e;
     auto child = [&](const json& b, const char* field) {
