@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   Action action;
   add_run_command(app, action);
   add_doctor_command(app, action);
+  add_policy_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -3,7 +3,7 @@
 // medians and the ratio to bwrap, then the supervisor's peak memory. Runs as the invoking user;
 // `--as-user UID` repeats the comparison unprivileged (root only).
 //
-//   bench_startup PADDOCK [--runs N] [--as-user UID]
+//   startup_comparison PADDOCK [--runs N] [--as-user UID]
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,7 +49,7 @@ double run_once(const Contender& c, const std::string& cwd) {
   ::waitpid(pid, &status, 0);
   auto elapsed = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "bench_startup: %s failed (status %d)\n", c.name.c_str(), status);
+    std::fprintf(stderr, "startup_comparison: %s failed (status %d)\n", c.name.c_str(), status);
     std::exit(1);
   }
   return elapsed;
@@ -111,7 +111,7 @@ void compare(const std::string& label, const std::vector<std::string>& prefix, c
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_startup PADDOCK [--runs N] [--as-user UID]\n");
+    std::fprintf(stderr, "usage: startup_comparison PADDOCK [--runs N] [--as-user UID]\n");
     return 2;
   }
   std::string paddock = fs::absolute(argv[1]);

@@ -4,7 +4,7 @@
 // execs per compiled file), and the worst case, a shell loop of N execs of /bin/true.
 // Alternating rounds; prints medians and the overhead against the host and the plain sandbox.
 //
-//   bench_exec PADDOCK [--execs N] [--rounds R]
+//   exec_comparison PADDOCK [--execs N] [--rounds R]
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -38,7 +38,7 @@ double run_seconds(const std::vector<std::string>& argv, const std::string& cwd)
   int status = 0;
   ::waitpid(pid, &status, 0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "bench_exec: %s failed\n", argv[0].c_str());
+    std::fprintf(stderr, "exec_comparison: %s failed\n", argv[0].c_str());
     std::exit(1);
   }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -75,7 +75,7 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_exec PADDOCK [--execs N] [--rounds R]\n");
+    std::fprintf(stderr, "usage: exec_comparison PADDOCK [--execs N] [--rounds R]\n");
     return 2;
   }
   const std::string paddock = fs::absolute(argv[1]);
