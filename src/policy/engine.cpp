@@ -26,7 +26,9 @@ Verdict PolicyEngine::decide(std::string_view action, std::vector<cedar::RecordE
   Verdict verdict;
   verdict.allowed = response_.decision == cedar::Decision::Allow;
   for (const cedar::Policy* p : response_.determining) verdict.policies.push_back({p->id, p->location()});
-  for (const auto& e : response_.errors) verdict.errors.push_back(e.policy->id + ": " + e.error.message);
+  for (const auto& e : response_.errors)
+    verdict.errors.push_back(
+        {{e.policy->id, e.policy->location()}, e.policy->effect() == cedar::Effect::Permit, e.error.message});
   scratch_.reset();
   return verdict;
 }
@@ -37,7 +39,8 @@ Verdict PolicyEngine::file(std::string_view path, bool directory, bool write) {
 }
 
 Verdict PolicyEngine::exec(const ExecQuery& query) {
-  entities_.path_resource(query.path, false);
+  entities_.path_resource(query.path, query.directory);
+  if (query.path_only) return decide(action::kExec, {{"path", text(query.path)}});
   std::vector<cedar::Value> args;
   for (const auto& arg : query.argv) args.push_back(text(arg));
   std::string command;

@@ -27,10 +27,17 @@ struct PolicyRef {
   std::string location;
 };
 
+// A policy skipped because its evaluation failed (Cedar's semantics: it does not count).
+struct PolicyFailure {
+  PolicyRef policy;
+  bool permit = true;
+  std::string message;
+};
+
 struct Verdict {
   bool allowed = false;
-  std::vector<PolicyRef> policies;   // empty for the default deny
-  std::vector<std::string> errors;   // "<id>: <message>" of policies skipped for an error
+  std::vector<PolicyRef> policies;     // empty for the default deny
+  std::vector<PolicyFailure> errors;
 };
 
 struct ExecQuery {
@@ -38,6 +45,10 @@ struct ExecQuery {
   std::vector<std::string> argv;
   std::string cwd;
   std::int64_t pid = 0;
+  // Ahead-of-time questions (the compiler): a directory tree rather than one file, and a
+  // context of the path alone, so that policies needing more of it fail and show themselves.
+  bool directory = false;
+  bool path_only = false;
 };
 
 struct ConnectQuery {

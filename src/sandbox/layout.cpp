@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "sandbox/access.hpp"
 #include "sandbox/environment.hpp"
 #include "sandbox/workspace.hpp"
 
@@ -117,8 +118,9 @@ std::string canonical_directory(const std::string& path, const std::string& cwd,
   return resolved;
 }
 
-// The root filesystem: each top-level entry of `root` that belongs in the sandbox, read-only.
-void add_root_filesystem(Spec& spec, const std::string& root, bool host_system) {
+// The root filesystem: each top-level entry of `root` that belongs in the sandbox, read-only;
+// of the host's own system, the directories the policy lets the sandbox read.
+void add_root_filesystem(Spec& spec, const std::string& root, bool host_system, const std::vector<PathAccess>& access) {
   std::error_code ec;
   std::vector<std::string> names;
   if (host_system) {
@@ -138,8 +140,14 @@ void add_root_filesystem(Spec& spec, const std::string& root, bool host_system) 
       spec.mounts.push_back(simple(Mount::Kind::symlink, target, fs::read_symlink(source, ec).string()));
       continue;
     }
-    spec.mounts.push_back(bind(source, target, true));
-    if (fs::is_directory(status)) spec.fs_rules.push_back({target, kReadExecute});
+    const PathAccess* entry = host_system ? find_access(access, target) : nullptr;
+    if (host_system && (entry == nullptr || !entry->read)) continue;
+    Mount m = bind(source, target, true);  // the system is never writable, whatever a policy says
+    m.noexec = entry != nullptr && !entry->execute;
+    spec.mounts.push_back(m);
+    if (fs::is_directory(status))
+      spec.fs_rules.push_back({target, entry != nullptr ? static_cast<std::uint8_t>(landlock_bits(*entry) & ~access::write)
+                                                        : kReadExecute});
   }
   for (const char* secret : kEtcSecrets) {
     fs::path source = fs::path(root) / fs::path(secret).relative_path();
@@ -171,7 +179,7 @@ void add_kernel_filesystems(Spec& spec) {
     spec.mounts.push_back(m);
   }
   for (const char* path : kProcReadOnly) {
-    Mount m = simple(Mount::Kind::read_only, path);
+    Mount m = simple(Mount::Kind::restrict, path);
     m.optional = true;
     spec.mounts.push_back(m);
   }
@@ -189,7 +197,10 @@ void add_kernel_filesystems(Spec& spec) {
   spec.fs_rules.push_back({"/sys", access::read});
 }
 
-void add_scratch_filesystems(Spec& spec) {
+std::uint8_t fresh_bits(const std::vector<PathAccess>& access, const std::string& path, std::uint8_t otherwise);
+
+// Fresh scratch space; the policy may narrow what the sandbox may do there (Landlock).
+void add_scratch_filesystems(Spec& spec, const std::vector<PathAccess>& access, std::set<std::string>& placed) {
   spec.mounts.push_back(tmpfs("/tmp", 4 * kGiB, 01777, false));
   spec.mounts.push_back(tmpfs("/run", 64 * kMiB, 0755, false, true));
   Mount lock = simple(Mount::Kind::directory, "/run/lock");
@@ -201,7 +212,10 @@ void add_scratch_filesystems(Spec& spec) {
   spec.mounts.push_back(vartmp);
   spec.mounts.push_back(simple(Mount::Kind::symlink, "/var/run", "/run"));
   spec.mounts.push_back(simple(Mount::Kind::symlink, "/var/lock", "/run/lock"));
-  for (const char* dir : {"/tmp", "/run", "/var", "/dev/shm"}) spec.fs_rules.push_back({dir, kReadWriteExecute});
+  for (const char* dir : {"/tmp", "/run", "/var", "/dev/shm"}) {
+    spec.fs_rules.push_back({dir, fresh_bits(access, dir, kReadWriteExecute)});
+    placed.insert(dir);
+  }
 }
 
 std::vector<Mount> extra_mounts(const RunRequest& request, const Host& host) {
@@ -245,7 +259,19 @@ void prune_path(Spec& spec) {
   }
 }
 
+// The Landlock bits of a fresh filesystem: the policy's, when it says anything about it.
+std::uint8_t fresh_bits(const std::vector<PathAccess>& access, const std::string& path, std::uint8_t otherwise) {
+  const PathAccess* entry = find_access(access, path);
+  return entry != nullptr ? landlock_bits(*entry) : otherwise;
+}
+
 }  // namespace
+
+std::vector<std::string> system_directories() {
+  std::vector<std::string> out;
+  for (const char* dir : kSystemDirs) out.push_back(std::string("/") + dir);
+  return out;
+}
 
 Mount parse_mount_spec(const std::string& spec, const std::string& cwd) {
   const std::string form = "--mount \"" + spec + "\": ";
@@ -325,41 +351,56 @@ Spec plan(const RunRequest& request, const Host& host) {
       throw Error("workspace " + workspace + " is inside the system directory /" + dir +
                   ", which the sandbox sees read-only; pass --workspace DIR with a project directory");
   spec.workspace = workspace;
+  const std::vector<PathAccess> access =
+      request.access.empty() ? default_access(system_directories(), workspace, request.read_only_workspace)
+                             : request.access;
+  const PathAccess* workspace_access = find_access(access, workspace);
+  if (workspace_access == nullptr || !workspace_access->read)
+    throw Error("the policy does not let the sandbox read the workspace " + workspace +
+                "; permit FileOpenReadOnly there (resource in Location::\"workspace\")");
+  std::set<std::string> placed = {workspace};
 
   if (request.rootfs) {
     std::string root = canonical_directory(*request.rootfs, host.cwd, "--rootfs");
     if (root == "/") throw Error("--rootfs /: use the default layout instead of the whole host root");
-    add_root_filesystem(spec, root, false);
+    add_root_filesystem(spec, root, false, access);
   } else {
-    add_root_filesystem(spec, "/", true);
+    add_root_filesystem(spec, "/", true, access);
+    for (const auto& dir : system_directories()) placed.insert(dir);
   }
   // The top-level entries the root filesystem provides read-only: nothing can be created there.
   std::set<std::string> read_only_tops;
   for (const auto& m : spec.mounts) read_only_tops.insert(top_component(m.target));
   add_kernel_filesystems(spec);
-  add_scratch_filesystems(spec);
+  add_scratch_filesystems(spec, access, placed);
 
   // A fresh, empty $HOME at the user's own path (the workspace may lie inside it).
   std::string home_dir;
   if (home != "/" && !read_only_tops.contains(top_component(home.string()))) {
     home_dir = home.string();
     spec.mounts.push_back(tmpfs(home_dir, 8 * kGiB, 0700, false));
-    spec.fs_rules.push_back({home_dir, kReadWriteExecute});
+    spec.fs_rules.push_back({home_dir, fresh_bits(access, home_dir, kReadWriteExecute)});
+    placed.insert(home_dir);
   }
 
-  Mount ws = bind(workspace, workspace, request.read_only_workspace);
+  const bool workspace_writable = workspace_access->write && !request.read_only_workspace;
+  Mount ws = bind(workspace, workspace, !workspace_writable);
+  ws.noexec = !workspace_access->execute;
   spec.mounts.push_back(ws);
-  spec.fs_rules.push_back({workspace, request.read_only_workspace ? kReadExecute : kReadWriteExecute});
+  spec.fs_rules.push_back({workspace, static_cast<std::uint8_t>(landlock_bits(*workspace_access) &
+                                                                 (workspace_writable ? 0xff : ~access::write))});
 
   for (auto& m : extra_mounts(request, host)) {
     spec.fs_rules.push_back({m.target, m.read_only ? kReadExecute : kReadWriteExecute});
+    placed.insert(m.target);
     spec.mounts.push_back(std::move(m));
   }
+  apply_access(spec, access, placed);
 
-  if (!request.read_only_workspace) {
+  if (workspace_writable) {
     for (const auto& p : protected_paths(workspace)) {
       if (!p.exists) spec.placeholders.push_back({p.path, p.directory});
-      Mount m = simple(Mount::Kind::read_only, p.path);
+      Mount m = simple(Mount::Kind::restrict, p.path);
       m.needs_host = !p.exists;
       spec.mounts.push_back(m);
     }

@@ -22,6 +22,9 @@ struct RunRequest {
   std::vector<std::string> mounts;    // "SRC:DST[:ro]"
   std::vector<std::string> env;       // "K=V", or "K" to pass the host's value
   Limits limits;
+  // What the policy allows where (compiled from Cedar); empty: the default, see
+  // access.hpp's default_access.
+  std::vector<PathAccess> access;
   std::optional<Egress> egress;  // unset: the sandbox has no way out at all
   bool observe_exec = false;  // report every exec to the supervisor, which answers it
   // Files placed read-only in the sandbox: (absolute target, content), e.g. /etc/resolv.conf
@@ -42,6 +45,9 @@ struct Host {
 };
 
 Spec plan(const RunRequest& request, const Host& host);
+
+// The host directories of the default root filesystem, as paths inside the sandbox.
+std::vector<std::string> system_directories();
 
 // "SRC:DST[:ro]" -> a bind mount; throws Error naming the flag and the expected form.
 Mount parse_mount_spec(const std::string& spec, const std::string& cwd);

@@ -113,8 +113,8 @@ class RootBuilder {
       case Mount::Kind::mask:
         mask(m, path);
         return;
-      case Mount::Kind::read_only:
-        make_read_only(m, path);
+      case Mount::Kind::restrict:
+        narrow(m, path);
         return;
       case Mount::Kind::file:
         place_file(m, path);
@@ -219,19 +219,19 @@ class RootBuilder {
     if (::unlink(scratch.c_str()) != 0) throw SysError("unlink scratch file");
   }
 
-  // Binds an entry of the view onto itself, read-only. Symlinks are not followed: a protected
-  // path that is a symlink is pinned as the link itself.
-  static void make_read_only(const Mount& m, const std::string& path) {
+  // Binds an entry of the view onto itself with narrower attributes. Symlinks are not
+  // followed: a protected path that is a symlink is pinned as the link itself.
+  static void narrow(const Mount& m, const std::string& path) {
     int fd =
         ::open_tree(AT_FDCWD, path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_SYMLINK_NOFOLLOW);
     if (fd < 0) {
       if (errno == ENOENT && m.optional) return;
-      throw SysError("make " + m.target + " read-only");
+      throw SysError("restrict " + m.target);
     }
     UniqueFd tree(fd);
-    set_attributes(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    set_attributes(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, attributes_of(m));
     if (::move_mount(fd, "", AT_FDCWD, path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0)
-      throw SysError("make " + m.target + " read-only");
+      throw SysError("restrict " + m.target);
   }
 
   std::function<void(const std::string&)> after_proc_;

@@ -20,7 +20,8 @@ struct Mount {
     proc,       // a fresh procfs for the sandbox's pid namespace
     devpts,     // a fresh devpts instance, with /dev/ptmx pointing into it
     mask,       // hide `target` (an existing file or directory) behind an empty read-only node
-    read_only,  // make `target`, already in the sandbox's view, read-only (bind it onto itself)
+    restrict,   // bind `target`, already in the sandbox's view, onto itself with narrower
+                // attributes: read-only and/or noexec (Mount::read_only, Mount::noexec)
     directory,  // an empty directory of `mode` (inside a tmpfs of the layout)
     file,       // a read-only file whose content is `source`, covering `target`
   };
@@ -55,6 +56,15 @@ inline constexpr std::uint8_t list = 8;  // list directories only
 struct FsRule {
   std::string path;
   std::uint8_t access = 0;  // access:: bits
+};
+
+// What the policy lets the sandbox do at and beneath a path inside it (compiled from Cedar by
+// src/policy): the mount plan and the Landlock rules follow from a list of these.
+struct PathAccess {
+  std::string path;
+  bool read = false;
+  bool write = false;
+  bool execute = false;
 };
 
 struct Limits {
