@@ -21,5 +21,7 @@ inline constexpr int kExitNotFound = 127;  // the command does not exist in the 
 void add_run_command(CLI::App& app, Action& action);
 void add_doctor_command(CLI::App& app, Action& action);
 void add_policy_command(CLI::App& app, Action& action);
+void add_plan_command(CLI::App& app, Action& action);
+void add_allow_command(CLI::App& app, Action& action);
 
 }  // namespace paddock::cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   add_run_command(app, action);
   add_doctor_command(app, action);
   add_policy_command(app, action);
+  add_plan_command(app, action);
+  add_allow_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -267,6 +267,8 @@ std::uint8_t fresh_bits(const std::vector<PathAccess>& access, const std::string
 
 }  // namespace
 
+std::vector<std::string> scratch_directories() { return {"/tmp", "/var/tmp", "/run", "/var", "/dev/shm"}; }
+
 std::vector<std::string> system_directories() {
   std::vector<std::string> out;
   for (const char* dir : kSystemDirs) out.push_back(std::string("/") + dir);
@@ -330,15 +332,7 @@ Host Host::current() {
   return host;
 }
 
-Spec plan(const RunRequest& request, const Host& host) {
-  if (request.command.empty()) throw Error("no command given; usage: paddock run [OPTIONS] -- COMMAND [ARGS...]");
-
-  Spec spec;
-  spec.argv = request.command;
-  spec.user_namespace = host.uid != 0;
-  spec.terminal = host.terminal;
-  spec.limits = request.limits;
-
+std::string resolve_workspace(const RunRequest& request, const Host& host) {
   const std::string workspace = request.workspace
                                     ? canonical_directory(*request.workspace, host.cwd, "--workspace")
                                     : canonical_directory(find_workspace_root(host.cwd), host.cwd, "workspace");
@@ -350,6 +344,20 @@ Spec plan(const RunRequest& request, const Host& host) {
     if (top_component(workspace) == dir && !request.rootfs)
       throw Error("workspace " + workspace + " is inside the system directory /" + dir +
                   ", which the sandbox sees read-only; pass --workspace DIR with a project directory");
+  return workspace;
+}
+
+Spec plan(const RunRequest& request, const Host& host) {
+  if (request.command.empty()) throw Error("no command given; usage: paddock run [OPTIONS] -- COMMAND [ARGS...]");
+
+  Spec spec;
+  spec.argv = request.command;
+  spec.user_namespace = host.uid != 0;
+  spec.terminal = host.terminal;
+  spec.limits = request.limits;
+
+  const std::string workspace = resolve_workspace(request, host);
+  const fs::path home = fs::path(host.home).lexically_normal();
   spec.workspace = workspace;
   const std::vector<PathAccess> access =
       request.access.empty() ? default_access(system_directories(), workspace, request.read_only_workspace)

@@ -46,6 +46,13 @@ struct Host {
 
 Spec plan(const RunRequest& request, const Host& host);
 
+// The workspace a request names (default: the enclosing git repository, else the cwd), real
+// path; throws Error for one that does not exist or would expose $HOME or the system.
+std::string resolve_workspace(const RunRequest& request, const Host& host);
+
+// The fresh scratch directories every sandbox gets.
+std::vector<std::string> scratch_directories();
+
 // The host directories of the default root filesystem, as paths inside the sandbox.
 std::vector<std::string> system_directories();
 

@@ -1,0 +1,112 @@
+#include "cli/run_options.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "cedar/diagnostics.hpp"
+#include "cli/command.hpp"
+#include "common/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace paddock::cli {
+namespace {
+
+// "512M", "2G", "1.5g", "1048576" -> bytes.
+std::uint64_t parse_size(const std::string& text, const std::string& flag) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  double scale = 1;
+  if (unit == "k" || unit == "K") scale = 1024.0;
+  else if (unit == "m" || unit == "M") scale = 1024.0 * 1024;
+  else if (unit == "g" || unit == "G") scale = 1024.0 * 1024 * 1024;
+  else if (!unit.empty()) used = 0;
+  if (used == 0 || value <= 0 || !std::isfinite(value))
+    throw Error(fmt::format("{} {}: expected a size such as 512M or 2G", flag, text), kExitUsage);
+  return static_cast<std::uint64_t>(value * scale);
+}
+
+}  // namespace
+
+std::string project_policy_path(const std::string& workspace) { return workspace + "/.paddock/policy.cedar"; }
+
+void add_run_options(CLI::App* cmd, RunOptions& options) {
+  cmd->add_option("-w,--workspace", options.workspace,
+                  "Read-write workspace (default: the enclosing git repository, else the current directory)");
+  cmd->add_flag("--read-only-workspace", options.read_only_workspace, "Mount the workspace read-only");
+  cmd->add_option("--rootfs", options.rootfs, "Use DIR as the root filesystem instead of the host's system");
+  cmd->add_option("--mount", options.mounts, "Bind SRC from the host at DST; append :ro for read-only")
+      ->type_name("SRC:DST[:ro]");
+  cmd->add_option("-e,--env", options.env, "Set K=V in the sandbox (K alone passes the host's value)")
+      ->type_name("K=V");
+  cmd->add_option("--memory", options.memory, "Memory limit, e.g. 2G")->type_name("SIZE");
+  cmd->add_option("--pids", options.pids, "Process limit (0: none)")->capture_default_str();
+  cmd->add_option("--cpus", options.cpus, "CPU limit in cores, e.g. 1.5")->check(CLI::PositiveNumber);
+  cmd->add_option("-p,--profile", options.profile, "Built-in profile: paranoid, strict, standard, trusted")
+      ->capture_default_str();
+  cmd->add_option("--policy", options.policies, "A further Cedar policy file (repeatable)")->type_name("FILE");
+  cmd->add_option("--agent", options.agent, "The agent's name in policies, Agent::\"NAME\" (default: the command's)");
+}
+
+PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> command) {
+  PreparedRun run;
+  run.host = sandbox::Host::current();
+  auto& request = run.request;
+  request.command = std::move(command);
+  if (!options.workspace.empty()) request.workspace = options.workspace;
+  if (!options.rootfs.empty()) request.rootfs = options.rootfs;
+  request.read_only_workspace = options.read_only_workspace;
+  request.mounts = options.mounts;
+  request.env = options.env;
+  if (!options.memory.empty()) request.limits.memory_bytes = parse_size(options.memory, "--memory");
+  if (options.pids > 0) request.limits.pids = options.pids;
+  if (options.cpus > 0) request.limits.cpus = options.cpus;
+
+  try {
+    run.profile = policy::find_profile(options.profile);
+    const std::string workspace = sandbox::resolve_workspace(request, run.host);
+    for (const auto& path : options.policies) {
+      if (!fs::is_regular_file(path)) throw Error("--policy " + path + ": no such file", kExitUsage);
+      run.policy_paths.push_back(fs::absolute(path).lexically_normal());
+    }
+    // The project's own policy is watched even before it exists: `paddock allow` may create it.
+    const std::string project_policy = project_policy_path(workspace);
+    auto files = policy::policy_files(run.profile, run.policy_paths);
+    if (fs::exists(project_policy)) files.push_back(policy::policy_files(run.profile, {project_policy}).back());
+    run.policy_paths.push_back(project_policy);
+
+    policy::CompileInput input;
+    input.workspace = workspace;
+    input.home = fs::path(run.host.home).lexically_normal();
+    input.system_dirs = sandbox::system_directories();
+    input.scratch_dirs = sandbox::scratch_directories();
+    policy::Identity identity;
+    identity.agent = !options.agent.empty() ? options.agent
+                     : request.command.empty() ? "agent"
+                                               : fs::path(request.command.front()).filename().string();
+    identity.sandbox = fs::path(workspace).filename().string();
+    run.engine = std::make_unique<policy::PolicyEngine>(policy::load_policy_set(files), identity,
+                                                        policy::locations_for(input));
+    run.compiled = policy::compile(*run.engine, input);
+  } catch (const cedar::PolicyError& e) {
+    std::string rendered = cedar::render(e.diagnostics());
+    while (!rendered.empty() && rendered.back() == '\n') rendered.pop_back();
+    throw Error("the policy does not load:\n" + rendered, kExitUsage);
+  } catch (const Error& e) {
+    throw Error(e.what(), kExitUsage);  // everything here is the user's input
+  }
+  request.access = run.compiled.access;
+  request.observe_exec = run.compiled.observe_exec;
+  if (run.profile.overlay_workspace) request.read_only_workspace = true;
+  return run;
+}
+
+}  // namespace paddock::cli
