@@ -25,6 +25,7 @@ std::string_view kind_name(const sandbox::Mount& m) {
     case Kind::restrict: return "narrowed";
     case Kind::directory: return "directory";
     case Kind::file: return "file";
+    case Kind::overlay: return "overlay";
   }
   return "?";
 }
@@ -35,6 +36,7 @@ std::string flags_of(const sandbox::Mount& m) {
   if (m.kind == Kind::mask || m.kind == Kind::proc || m.kind == Kind::devpts || m.kind == Kind::directory ||
       m.kind == Kind::file)
     return "";
+  if (m.kind == Kind::overlay) return "writes go to a throw-away layer";
   std::string out = m.read_only ? "read-only" : "read-write";
   if (m.noexec) out += ", noexec";
   if (m.kind == Kind::bind && m.source != m.target) out += ", from " + m.source;

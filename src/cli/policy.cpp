@@ -25,6 +25,8 @@
 #include "cedar/test_runner.hpp"
 #include "cli/command.hpp"
 #include "common/error.hpp"
+#include "policy/layers.hpp"
+#include "policy/profiles.hpp"
 
 namespace paddock::cli {
 namespace {
@@ -86,6 +88,18 @@ int check(const std::vector<std::string>& files) {
   fmt::print("ok: {} polic{}, {} template{} in {} file{}\n", set->policies().size(),
              set->policies().size() == 1 ? "y" : "ies", set->templates().size(), set->templates().size() == 1 ? "" : "s",
              files.size(), files.size() == 1 ? "" : "s");
+  // Which layer enforces each policy, and what none enforces exactly.
+  for (const auto& p : policy::describe_layers(*set)) {
+    fmt::print("\n{} ({})\n", p.id, p.location);
+    if (p.layers.empty()) fmt::print("  no layer: paddock never asks a question this policy answers\n");
+    for (const auto& layer : p.layers) fmt::print("  {}\n", layer);
+    for (const auto& warning : p.warnings) fmt::print("  warning: {}\n", warning);
+  }
+  return 0;
+}
+
+int show_profile(const std::string& name) {
+  fmt::print("{}", policy::find_profile(name).cedar);
   return 0;
 }
 
@@ -205,6 +219,11 @@ void add_policy_command(CLI::App& app, Action& action) {
   check_cmd->callback([&action, check_files] { action = [check_files] { return check(*check_files); }; });
 
   auto eval_options = std::make_shared<EvalOptions>();
+  auto profile_name = std::make_shared<std::string>();
+  auto* show_cmd = policy->add_subcommand("show", "Print a built-in profile (paranoid, strict, standard, trusted)");
+  show_cmd->add_option("profile", *profile_name, "The profile")->required();
+  show_cmd->callback([&action, profile_name] { action = [profile_name] { return show_profile(*profile_name); }; });
+
   auto* eval_cmd = policy->add_subcommand("eval", "Authorize one request against policy files");
   eval_cmd->add_option("--policies", eval_options->policies, "Cedar policy files")->required();
   eval_cmd->add_option("--entities", eval_options->entities, "Entities JSON file");

@@ -105,7 +105,7 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
   }
   request.access = run.compiled.access;
   request.observe_exec = run.compiled.observe_exec;
-  if (run.profile.overlay_workspace) request.read_only_workspace = true;
+  request.overlay_workspace = run.profile.overlay_workspace;
   return run;
 }
 

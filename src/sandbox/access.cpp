@@ -75,6 +75,12 @@ void apply_access(Spec& spec, const std::vector<PathAccess>& access, const std::
 
   for (const PathAccess* entry : entries) {
     const std::string& path = entry->path;
+    if (path == "/") {
+      // The root is always the layout's own: a grant there widens Landlock over what the layout
+      // shows, but never binds the host's whole root.
+      if (std::uint8_t bits = landlock_bits(*entry); bits != 0) spec.fs_rules.push_back({path, bits});
+      continue;
+    }
     const Mount* cover = covering_mount(spec, path);
     if (cover == nullptr || cover->kind == Mount::Kind::tmpfs) {
       // Outside every host tree (or in a fresh tmpfs such as $HOME): nothing of the host is

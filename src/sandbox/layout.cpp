@@ -391,12 +391,15 @@ Spec plan(const RunRequest& request, const Host& host) {
     placed.insert(home_dir);
   }
 
-  const bool workspace_writable = workspace_access->write && !request.read_only_workspace;
+  const bool workspace_writable =
+      workspace_access->write && !request.read_only_workspace && !request.overlay_workspace;
   Mount ws = bind(workspace, workspace, !workspace_writable);
   ws.noexec = !workspace_access->execute;
   spec.mounts.push_back(ws);
-  spec.fs_rules.push_back({workspace, static_cast<std::uint8_t>(landlock_bits(*workspace_access) &
-                                                                 (workspace_writable ? 0xff : ~access::write))});
+  if (request.overlay_workspace && workspace_access->write) spec.mounts.push_back(simple(Mount::Kind::overlay, workspace));
+  const bool writes_land = workspace_writable || request.overlay_workspace;
+  spec.fs_rules.push_back(
+      {workspace, static_cast<std::uint8_t>(landlock_bits(*workspace_access) & (writes_land ? 0xff : ~access::write))});
 
   for (auto& m : extra_mounts(request, host)) {
     spec.fs_rules.push_back({m.target, m.read_only ? kReadExecute : kReadWriteExecute});

@@ -18,6 +18,7 @@ struct RunRequest {
   std::vector<std::string> command;      // must not be empty
   std::optional<std::string> workspace;  // default: enclosing git root, else cwd
   bool read_only_workspace = false;
+  bool overlay_workspace = false;             // writes go to a throw-away layer (paranoid)
   std::optional<std::string> rootfs;  // a directory holding a root filesystem
   std::vector<std::string> mounts;    // "SRC:DST[:ro]"
   std::vector<std::string> env;       // "K=V", or "K" to pass the host's value

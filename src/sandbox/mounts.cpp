@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -119,6 +120,9 @@ class RootBuilder {
       case Mount::Kind::file:
         place_file(m, path);
         return;
+      case Mount::Kind::overlay:
+        overlay(m, path);
+        return;
     }
   }
 
@@ -217,6 +221,34 @@ class RootBuilder {
     set_attributes(AT_FDCWD, target.c_str(), 0,
                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (::unlink(scratch.c_str()) != 0) throw SysError("unlink scratch file");
+  }
+
+  // An overlay whose lower layer is what `path` shows now and whose upper layer lives in a tmpfs
+  // of its own, detached once the overlay holds it: the writes vanish with the sandbox.
+  void overlay(const Mount& m, const std::string& path) {
+    const std::string layer = std::string(kStaging) + "/.paddock-layer";
+    ensure(layer, true);
+    if (::mount("tmpfs", layer.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+      throw SysError("mount the throw-away layer of " + m.target);
+    for (const char* dir : {"/upper", "/work"})
+      if (::mkdir((layer + dir).c_str(), 0755) != 0) throw SysError("create the throw-away layer of " + m.target);
+    // userxattr: overlayfs keeps its metadata in user.* xattrs, which a user namespace may set.
+    const std::string options = "lowerdir=" + path + ",upperdir=" + layer + "/upper,workdir=" + layer + "/work" +
+                                (::geteuid() == 0 && !in_user_namespace() ? "" : ",userxattr");
+    if (::mount("overlay", path.c_str(), "overlay", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
+      throw SysError("mount the throw-away layer over " + m.target);
+    if (::umount2(layer.c_str(), MNT_DETACH) != 0 || ::rmdir(layer.c_str()) != 0)
+      throw SysError("detach the throw-away layer's tmpfs");
+  }
+
+  static bool in_user_namespace() {
+    std::FILE* f = std::fopen("/proc/self/uid_map", "r");
+    if (f == nullptr) return false;
+    unsigned inside = 0, outside = 0, count = 0;
+    bool identity = std::fscanf(f, "%u %u %u", &inside, &outside, &count) == 3 && inside == 0 && outside == 0 &&
+                    count == 4294967295U;
+    std::fclose(f);
+    return !identity;
   }
 
   // Binds an entry of the view onto itself with narrower attributes. Symlinks are not

@@ -24,6 +24,8 @@ struct Mount {
                 // attributes: read-only and/or noexec (Mount::read_only, Mount::noexec)
     directory,  // an empty directory of `mode` (inside a tmpfs of the layout)
     file,       // a read-only file whose content is `source`, covering `target`
+    overlay,    // writes to `target` (already in the view) go to a fresh tmpfs layer, kept
+                // nowhere: the view below stays untouched
   };
   Kind kind = Kind::bind;
   std::string source;

@@ -1,0 +1,122 @@
+#include "policy/layers.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <set>
+
+#include "policy/vocabulary.hpp"
+
+namespace paddock::policy {
+namespace {
+
+bool known_action(std::string_view name) {
+  return std::any_of(std::begin(kActions), std::end(kActions), [&](const ActionInfo& a) { return a.name == name; });
+}
+
+// The actions paddock asks about that a scope constraint lets through.
+std::set<std::string> actions_of(const cedar::ScopeConstraint& scope, std::vector<std::string>& warnings) {
+  using Op = cedar::ScopeConstraint::Op;
+  std::set<std::string> out;
+  auto add_in = [&](const cedar::EntityUid& uid) {
+    for (const auto& a : kActions)
+      if (a.name == uid.id() || a.parent == uid.id()) out.insert(std::string(a.name));
+    if (!known_action(uid.id()))
+      warnings.push_back(fmt::format("paddock never asks about {}: the policy has no effect there", uid.to_string()));
+  };
+  switch (scope.op) {
+    case Op::Any:
+      for (const auto& a : kActions) out.insert(std::string(a.name));
+      break;
+    case Op::Eq:
+      if (scope.entity != nullptr) {
+        if (scope.entity->id() == action::kFileOpen)
+          warnings.push_back(
+              "action == Action::\"FileOpen\" never matches: paddock asks FileOpenReadOnly or FileOpenReadWrite "
+              "(both in FileOpen); write `action in Action::\"FileOpen\"`");
+        else
+          add_in(*scope.entity);
+      }
+      break;
+    case Op::In:
+      if (scope.entity != nullptr) add_in(*scope.entity);
+      break;
+    case Op::InSet:
+      for (const auto* uid : scope.entities) add_in(*uid);
+      break;
+    default:
+      break;
+  }
+  out.erase(std::string(action::kFileOpen));  // a group: never asked itself
+  return out;
+}
+
+void context_attributes(const cedar::Expr& e, std::set<std::string>& out) {
+  if ((e.kind == cedar::ExprKind::GetAttr || e.kind == cedar::ExprKind::Has) && !e.children.empty() &&
+      e.children[0].kind == cedar::ExprKind::Var && e.children[0].var == cedar::Var::Context)
+    out.insert(e.name);
+  for (const auto& child : e.children) context_attributes(child, out);
+}
+
+}  // namespace
+
+std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
+  std::vector<PolicyLayers> out;
+  for (const auto& policy : policies.policies()) {
+    PolicyLayers p;
+    p.id = policy.id;
+    p.location = policy.location();
+    auto actions = actions_of(policy.ast->action, p.warnings);
+    p.actions.assign(actions.begin(), actions.end());
+    std::set<std::string> context;
+    for (const auto& c : policy.ast->conditions) context_attributes(c.body, context);
+    auto uses_beyond = [&](std::initializer_list<std::string_view> allowed) {
+      std::vector<std::string> extra;
+      for (const auto& name : context)
+        if (name != "sandbox" && name != "agent" &&
+            std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+          extra.push_back("context." + name);
+      return extra;
+    };
+    auto joined = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+      return s;
+    };
+
+    if (actions.contains(std::string(action::kFileRead)) || actions.contains(std::string(action::kFileWrite))) {
+      p.layers.emplace_back("file access: mounts and Landlock (kernel), fixed when the sandbox starts");
+      if (auto extra = uses_beyond({"path"}); !extra.empty())
+        p.warnings.push_back(fmt::format("file access: the kernel layers see only the path, not {}; Cedar skips "
+                                         "the policy there (an evaluation error)",
+                                         joined(extra)));
+    }
+    if (actions.contains(std::string(action::kExec))) {
+      if (auto extra = uses_beyond({"path"}); !extra.empty()) {
+        p.layers.emplace_back(
+            "exec: the path by Landlock execute and mounts (kernel); " + joined(extra) +
+            " by the supervisor on every exec");
+        p.warnings.push_back("exec argument rules are best effort: a multi-threaded process can change its "
+                             "arguments after the supervisor checked them (DESIGN.md, threat model)");
+      } else {
+        p.layers.emplace_back("exec: Landlock execute and mounts (kernel), fixed when the sandbox starts");
+      }
+    }
+    if (actions.contains(std::string(action::kConnect)))
+      p.layers.emplace_back("network: the egress proxy, one decision per connection");
+    if (actions.contains(std::string(action::kHttpRequest)))
+      p.layers.emplace_back("HTTP: the egress proxy, per request on intercepted connections");
+    if (actions.contains(std::string(action::kHttpRewrite)))
+      p.layers.emplace_back("HTTP rewrite: the egress proxy, on intercepted connections");
+    if (actions.contains(std::string(action::kUseSecret)))
+      p.layers.emplace_back("credentials: the egress proxy injects them on intercepted connections");
+    if (actions.contains(std::string(action::kMcpCall))) {
+      p.layers.emplace_back("MCP: the MCP interposer");
+      p.warnings.push_back("the MCP interposer is not built yet: nothing enforces McpCall policies today");
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace paddock::policy

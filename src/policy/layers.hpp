@@ -1,0 +1,25 @@
+// Which layer enforces each policy (issue 4, `paddock policy check`): the kernel (mounts and
+// Landlock) for file access and the paths programs run from, the supervisor for exec argument
+// rules (best effort), the egress proxy for network and HTTP rules. What a layer cannot see
+// exactly is said, with the layer that checks it instead; a policy no layer ever asks about is
+// said too.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cedar/policy_set.hpp"
+
+namespace paddock::policy {
+
+struct PolicyLayers {
+  std::string id;
+  std::string location;
+  std::vector<std::string> actions;   // the actions paddock asks that it can apply to
+  std::vector<std::string> layers;    // one line per action kind
+  std::vector<std::string> warnings;  // inexact or missing enforcement
+};
+
+std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies);
+
+}  // namespace paddock::policy
