@@ -54,11 +54,11 @@ bool is_directory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void note_failures(const Verdict& verdict, std::string_view what, const std::string& path, std::string_view layer,
-                   std::set<std::string>& notes) {
+// One note per policy and kind of access, however many paths showed it.
+void note_failures(const Verdict& verdict, std::string_view what, std::string_view layer, std::set<std::string>& notes) {
   for (const auto& failure : verdict.errors)
-    notes.insert(fmt::format("{} ({}): {} of {} cannot be decided from the path alone ({}); {}", failure.policy.id,
-                             failure.policy.location, what, path, failure.message, layer));
+    notes.insert(fmt::format("{} ({}): {} cannot be decided from the path alone ({}); {}", failure.policy.id,
+                             failure.policy.location, what, failure.message, layer));
 }
 
 }  // namespace
@@ -108,8 +108,8 @@ CompiledPlan compile(PolicyEngine& engine, const CompileInput& input) {
     Verdict read = engine.file(path, c.directory, false);
     Verdict write = engine.file(path, c.directory, true);
     Verdict exec = engine.exec({path, {}, "", 0, c.directory, true});
-    note_failures(read, "reading", path, "the file layers follow Cedar and skip the policy", notes);
-    note_failures(write, "writing", path, "the file layers follow Cedar and skip the policy", notes);
+    note_failures(read, "reading", "the file layers follow Cedar and skip the policy", notes);
+    note_failures(write, "writing", "the file layers follow Cedar and skip the policy", notes);
 
     // An exec policy that needs the arguments: the kernel lets the path run unless a policy
     // forbids it outright, and the supervisor decides each exec with its arguments.
@@ -119,7 +119,7 @@ CompiledPlan compile(PolicyEngine& engine, const CompileInput& input) {
       const bool forbidden = !exec.allowed && !exec.policies.empty();
       const bool permit_pending = std::any_of(exec.errors.begin(), exec.errors.end(), [](const auto& f) { return f.permit; });
       if (!forbidden && permit_pending) exec_allowed = true;
-      note_failures(exec, "executing", path,
+      note_failures(exec, "executing",
                     "the kernel layer (Landlock execute) allows the path and the supervisor checks each exec "
                     "against it (best effort)",
                     notes);

@@ -271,7 +271,9 @@ std::vector<std::string> scratch_directories() { return {"/tmp", "/var/tmp", "/r
 
 std::vector<std::string> system_directories() {
   std::vector<std::string> out;
-  for (const char* dir : kSystemDirs) out.push_back(std::string("/") + dir);
+  struct stat st {};
+  for (const char* dir : kSystemDirs)
+    if (::lstat((std::string("/") + dir).c_str(), &st) == 0) out.push_back(std::string("/") + dir);
   return out;
 }
 

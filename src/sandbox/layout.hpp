@@ -54,7 +54,7 @@ std::string resolve_workspace(const RunRequest& request, const Host& host);
 // The fresh scratch directories every sandbox gets.
 std::vector<std::string> scratch_directories();
 
-// The host directories of the default root filesystem, as paths inside the sandbox.
+// The host directories of the default root filesystem that exist here, as paths inside the sandbox.
 std::vector<std::string> system_directories();
 
 // "SRC:DST[:ro]" -> a bind mount; throws Error naming the flag and the expected form.

@@ -39,9 +39,20 @@ void SandboxTest::SetUp() {
 }
 
 void SandboxTest::TearDown() {
-  if (root_.empty()) return;
   std::error_code ec;
-  fs::remove_all(root_, ec);
+  if (!outside_.empty()) fs::remove_all(outside_, ec);
+  if (!root_.empty()) fs::remove_all(root_, ec);
+}
+
+std::string SandboxTest::outside_directory() {
+  if (!outside_.empty()) return outside_;
+  fs::create_directories("/srv");
+  char dir[] = "/srv/paddock-test-XXXXXX";
+  if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp under /srv");
+  outside_ = dir;
+  ::chmod(dir, 0755);
+  if (::chown(dir, uid(), uid()) != 0) throw std::runtime_error("chown " + outside_);
+  return outside_;
 }
 
 std::vector<std::string> SandboxTest::as_user(std::vector<std::string> argv) const {
@@ -86,7 +97,8 @@ void SandboxTest::write_file(const std::string& path, const std::string& content
   fs::path p(path);
   fs::create_directories(p.parent_path());
   std::ofstream(p) << content;
-  for (fs::path q = p; q.string().size() > root_.size(); q = q.parent_path())
+  const std::string& base = !outside_.empty() && path.rfind(outside_, 0) == 0 ? outside_ : root_;
+  for (fs::path q = p; q.string().size() > base.size(); q = q.parent_path())
     EXPECT_EQ(::chown(q.c_str(), uid(), uid()), 0);
 }
 

@@ -39,6 +39,9 @@ class SandboxTest : public ::testing::TestWithParam<Mode> {
   // Creates a file (and its parents) owned by the test's user.
   void write_file(const std::string& path, const std::string& content) const;
   void make_git_repository() const;
+  // A directory of the test's user outside every location of the default profiles (under
+  // /srv, not /tmp, which is scratch space in policies), removed after the test.
+  std::string outside_directory();
 
   bool privileged() const { return GetParam() == Mode::root; }
   unsigned uid() const;
@@ -46,6 +49,7 @@ class SandboxTest : public ::testing::TestWithParam<Mode> {
   std::string root_;       // the test's temporary directory
   std::string workspace_;  // root_/ws
   std::string home_;       // root_/home: the "real" home of the test's user
+  std::string outside_;    // see outside_directory()
 };
 
 }  // namespace paddock::testing
