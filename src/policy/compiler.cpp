@@ -49,6 +49,10 @@ std::string host_path(const std::string& path) {
   return ::realpath(path.c_str(), resolved) != nullptr ? std::string(resolved) : path;
 }
 
+bool is_within(std::string_view path, std::string_view dir) {
+  return path.size() > dir.size() && path.substr(0, dir.size()) == dir && path[dir.size()] == '/';
+}
+
 bool is_directory(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -126,6 +130,15 @@ CompiledPlan compile(PolicyEngine& engine, const CompileInput& input) {
     }
 
     std::string mount_path = host_path(path);
+    // A path inside the workspace that resolves outside it was made a symlink by someone who
+    // could write there, maybe the agent in an earlier run (battery row 46): never follow it.
+    if (is_within(path, input.workspace) && !is_within(mount_path, input.workspace) && mount_path != input.workspace) {
+      notes.insert(fmt::format("{} is a symlink out of the workspace (to {}); the policy's rules for it are not "
+                               "applied to where it points",
+                               path, mount_path));
+      mount_path = path;
+      if (read.allowed) continue;  // nothing to bind: only restrictions may apply to the link's own path
+    }
     if (!placed.insert(mount_path).second) continue;
     plan.access.push_back({mount_path, read.allowed, write.allowed, exec_allowed});
   }

@@ -114,6 +114,27 @@ TEST_F(Compiler, AnArgvPermitLetsThePathRun) {
   EXPECT_TRUE(plan.observe_exec);
 }
 
+TEST(CompilerSymlinks, SubRootsReplacedBySymlinksOutOfTheWorkspaceAreNotFollowed) {
+  char dir[] = "/tmp/paddock-compile-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string ws = std::string(dir) + "/ws";
+  std::filesystem::create_directories(ws);
+  std::filesystem::create_directories(std::string(dir) + "/secret-home/.ssh");
+  std::filesystem::create_directory_symlink(std::string(dir) + "/secret-home", ws + "/data");
+  CompileInput in;
+  in.workspace = ws;
+  in.system_dirs = {"/usr"};
+  auto files = policy_files(find_profile("strict"), {});
+  files.push_back({"extra.cedar", "permit (principal, action in [Action::\"FileOpenReadOnly\", "
+                                  "Action::\"FileOpenReadWrite\"], resource in Dir::\"" + ws + "/data/\");"});
+  PolicyEngine engine(load_policy_set(files), {}, locations_for(in));
+  auto plan = compile(engine, in);
+  for (const auto& a : plan.access) EXPECT_EQ(a.path.find("secret-home"), std::string::npos) << a.path;
+  ASSERT_FALSE(plan.notes.empty());
+  EXPECT_THAT(plan.notes.back(), HasSubstr("is a symlink out of the workspace"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(MentionedPaths, ScopesConditionsAndSets) {
   auto set = load_policy_set({{"p.cedar", R"(
     permit (principal, action, resource == File::"/a/b");
