@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "support/process.hpp"
+#include "common/subprocess.hpp"
 
 namespace paddock::testing {
 

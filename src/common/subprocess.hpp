@@ -1,4 +1,5 @@
-// Test support: run a program to completion with given stdin, capture stdout, stderr and status.
+// Running another program to completion: given stdin, captured stdout, stderr and status, a
+// deadline. Used by `paddock selftest` and by the tests.
 #pragma once
 
 #include <sys/types.h>
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace paddock::testing {
+namespace paddock {
 
 struct ProcessResult {
   int status = -1;  // exit status, or 128+N when killed by signal N
@@ -29,4 +30,4 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 // Starts a program in the background with stdio on /dev/null; returns its pid.
 pid_t spawn_background(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
-}  // namespace paddock::testing
+}  // namespace paddock

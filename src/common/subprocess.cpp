@@ -1,4 +1,4 @@
-#include "support/process.hpp"
+#include "common/subprocess.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <stdexcept>
+#include "common/error.hpp"
 
 extern char** environ;
 
-namespace paddock::testing {
+namespace paddock {
 namespace {
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
@@ -44,9 +44,9 @@ int decode(int status) {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
   int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
+  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) throw SysError("pipe2");
   pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork");
+  if (pid < 0) throw SysError("fork");
   if (pid == 0) {
     ::setpgid(0, 0);
     ::dup2(in[0], 0);
@@ -112,7 +112,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 
 pid_t spawn_background(const std::vector<std::string>& argv, const ProcessOptions& options) {
   pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork");
+  if (pid < 0) throw SysError("fork");
   if (pid == 0) {
     int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, 0);
@@ -123,4 +123,4 @@ pid_t spawn_background(const std::vector<std::string>& argv, const ProcessOption
   return pid;
 }
 
-}  // namespace paddock::testing
+}  // namespace paddock
