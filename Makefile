@@ -3,7 +3,7 @@
 
 PRESET ?= release
 BUILD := build/$(PRESET)
-PADDOCK := $(BUILD)/src/cli/paddock
+PADDOCK := $(BUILD)/bin/paddock
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 ifeq ($(WERROR),1)

@@ -23,5 +23,6 @@ void add_doctor_command(CLI::App& app, Action& action);
 void add_policy_command(CLI::App& app, Action& action);
 void add_plan_command(CLI::App& app, Action& action);
 void add_allow_command(CLI::App& app, Action& action);
+void add_selftest_command(CLI::App& app, Action& action);
 
 }  // namespace paddock::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add_policy_command(app, action);
   add_plan_command(app, action);
   add_allow_command(app, action);
+  add_selftest_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -212,10 +212,9 @@ void add_scratch_filesystems(Spec& spec, const std::vector<PathAccess>& access, 
   spec.mounts.push_back(vartmp);
   spec.mounts.push_back(simple(Mount::Kind::symlink, "/var/run", "/run"));
   spec.mounts.push_back(simple(Mount::Kind::symlink, "/var/lock", "/run/lock"));
-  for (const char* dir : {"/tmp", "/run", "/var", "/dev/shm"}) {
-    spec.fs_rules.push_back({dir, fresh_bits(access, dir, kReadWriteExecute)});
-    placed.insert(dir);
-  }
+  for (const char* dir : {"/tmp", "/run", "/var", "/dev/shm"}) spec.fs_rules.push_back({dir, fresh_bits(access, dir, kReadWriteExecute)});
+  // Fresh, all of them: never a place where a host path gets bound in.
+  for (const auto& dir : scratch_directories()) placed.insert(dir);
 }
 
 std::vector<Mount> extra_mounts(const RunRequest& request, const Host& host) {

@@ -21,7 +21,10 @@ struct Rule {
   bool directory;
 };
 constexpr Rule kProtected[] = {
+    // paddock's own configuration: an agent that could edit it would widen its next run.
     {".paddock", true},
+    {"paddock.toml", false},
+    {".devcontainer", true},
     {".codex", true},
     {".vscode", true},
     {".mcp.json", false},

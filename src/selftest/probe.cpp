@@ -4,7 +4,10 @@
 //
 //   paddock-probe mount | unshare-user | ptrace PID | tiocsti | tiocsti-high | socket FAMILY
 //                 | connect IP PORT | kill PID | open-by-handle | bpf | io_uring | userfaultfd
-//                 | perf | keyctl | x32 | int80 | write PATH | read PATH
+//                 | perf | keyctl | x32 | int80 | write PATH | read PATH | fds | statfs PATH
+//                 | connect-unix PATH | connect-abstract NAME | shm-get KEY | link SRC DST
+//                 | rename SRC DST | nosuid PATH | write-exe | alloc MIB | size PATH
+//                 | exec-race ALLOWED FORBIDDEN TRIES   (prints "ran-forbidden" or "held")
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -15,6 +18,13 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
+#include <sys/statvfs.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <atomic>
+#include <thread>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -117,6 +127,92 @@ long probe(int argc, char** argv) {
     int fd = ::open(arg(2).c_str(), O_RDONLY);
     char c;
     return fd < 0 ? -1 : ::read(fd, &c, 1);
+  }
+  if (what == "fds") {  // descriptors above stdio that the sandbox handed down
+    std::string open;
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (dir == nullptr) return -1;
+    for (dirent* e; (e = ::readdir(dir)) != nullptr;) {
+      int fd = std::atoi(e->d_name);
+      if (e->d_name[0] == '.' || fd <= 2 || fd == ::dirfd(dir)) continue;
+      open += (open.empty() ? "" : ",") + std::string(e->d_name);
+    }
+    ::closedir(dir);
+    std::printf("fds=%s\n", open.empty() ? "none" : open.c_str());
+    std::exit(0);
+  }
+  if (what == "statfs") {
+    struct statvfs st {};
+    if (::statvfs(arg(2).c_str(), &st) != 0) return -1;
+    std::printf("bytes=%llu\n", static_cast<unsigned long long>(st.f_blocks) * st.f_frsize);
+    std::exit(0);
+  }
+  if (what == "size") {  // how much of a file can be read (a mask reads as empty)
+    int fd = ::open(arg(2).c_str(), O_RDONLY);
+    if (fd < 0) return -1;
+    char buf[4096];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) return -1;
+    std::printf("bytes=%zd\n", n);
+    std::exit(0);
+  }
+  if (what == "nosuid") {
+    struct statvfs st {};
+    if (::statvfs(arg(2).c_str(), &st) != 0) return -1;
+    std::printf("nosuid=%d\n", (st.f_flag & ST_NOSUID) != 0);
+    std::exit(0);
+  }
+  if (what == "connect-unix" || what == "connect-abstract") {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::string name = arg(2);
+    socklen_t len = sizeof(sa_family_t);
+    if (what == "connect-abstract") {
+      name.copy(addr.sun_path + 1, sizeof addr.sun_path - 2);
+      len += static_cast<socklen_t>(1 + name.size());
+    } else {
+      name.copy(addr.sun_path, sizeof addr.sun_path - 1);
+      len += static_cast<socklen_t>(name.size() + 1);
+    }
+    return ::connect(fd, reinterpret_cast<sockaddr*>(&addr), len);
+  }
+  if (what == "shm-get") return ::shmget(static_cast<key_t>(std::atoi(arg(2).c_str())), 0, 0);
+  if (what == "link") return ::link(arg(2).c_str(), arg(3).c_str());
+  if (what == "rename") return ::rename(arg(2).c_str(), arg(3).c_str());
+  if (what == "write-exe") return ::open("/proc/self/exe", O_WRONLY);
+  if (what == "alloc") {  // touch MIB mebibytes; a memory limit kills the process on the way
+    std::size_t bytes = static_cast<std::size_t>(std::atol(arg(2).c_str())) << 20;
+    auto* p = static_cast<volatile char*>(std::malloc(bytes));
+    if (p == nullptr) return -1;
+    for (std::size_t i = 0; i < bytes; i += 4096) p[i] = 1;
+    return 0;
+  }
+  if (what == "exec-race") {  // a second thread flips the path while the first one execs it
+    static char path[4096];
+    const std::string allowed = arg(2), forbidden = arg(3);
+    const int tries = std::atoi(arg(4).c_str());
+    std::atomic<bool> stop{false};
+    std::thread flipper([&] {
+      for (bool f = false; !stop; f = !f) std::strcpy(path, (f ? forbidden : allowed).c_str());
+    });
+    bool ran_forbidden = false;
+    for (int i = 0; i < tries && !ran_forbidden; ++i) {
+      pid_t pid = ::fork();
+      if (pid == 0) {
+        char* argv0[] = {path, nullptr};
+        ::execv(path, argv0);
+        ::_exit(127);
+      }
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      ran_forbidden = WIFEXITED(status) && WEXITSTATUS(status) == 42;  // only FORBIDDEN exits 42
+    }
+    stop = true;
+    flipper.join();
+    std::puts(ran_forbidden ? "ran-forbidden" : "held");
+    std::exit(0);
   }
   std::fprintf(stderr, "paddock-probe: unknown probe %s\n", what.c_str());
   std::exit(2);
