@@ -2,7 +2,7 @@
 add_library(paddock_options INTERFACE)
 target_compile_options(paddock_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Wunused -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion -Wformat=2
+  -Wunused -Woverloaded-virtual -Wdouble-promotion -Wformat=2
   -Wimplicit-fallthrough -fstack-protector-strong)
 target_compile_definitions(paddock_options INTERFACE _FORTIFY_SOURCE=2 BOOST_ASIO_NO_DEPRECATED)
 if(PADDOCK_WERROR)

@@ -68,7 +68,7 @@ TEST_P(Processes, InitReapsOrphansAndForwardsSignals) {
     std::vector<char*> e;
     for (auto& v : env) e.push_back(v.data());
     e.push_back(nullptr);
-    ::chdir(workspace_.c_str());
+    if (::chdir(workspace_.c_str()) != 0) ::_exit(126);
     ::execvpe(c[0], c.data(), e.data());
     ::_exit(127);
   }
