@@ -6,6 +6,12 @@
 
 namespace paddock::cedar {
 
+std::shared_ptr<const SchemaType> empty_record_type() {
+  auto t = std::make_shared<SchemaType>();
+  t->kind = SchemaType::Kind::Record;
+  return t;
+}
+
 const EntityTypeDecl* Schema::entity_type(std::string_view name) const noexcept {
   auto it = entity_types_.find(name);
   return it == entity_types_.end() ? nullptr : &it->second;

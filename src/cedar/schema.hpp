@@ -32,6 +32,9 @@ struct SchemaType {
   std::map<std::string, Attribute, std::less<>> attributes;  // Record
 };
 
+// `{}`: the shape of an entity type without attributes, the context of an action without one.
+std::shared_ptr<const SchemaType> empty_record_type();
+
 struct EntityTypeDecl {
   std::string name;                             // fully qualified
   std::vector<std::string> member_of;           // parent entity types

@@ -132,7 +132,7 @@ private:
       if (accept_ident("tags")) decl.tags = type(ns);
     }
     expect(Tok::Semi, "`;` after the entity declaration");
-    if (!decl.shape) decl.shape = std::make_shared<SchemaType>(SchemaType{SchemaType::Kind::Record, {}, {}, {}, {}});
+    if (!decl.shape) decl.shape = empty_record_type();
     for (const auto& n : names) {
       EntityTypeDecl d = decl;
       d.name = qualify(ns, n);
@@ -197,7 +197,7 @@ private:
       expect(Tok::RBrace, "`}`");
     }
     expect(Tok::Semi, "`;` after the action declaration");
-    if (!decl.context) decl.context = std::make_shared<SchemaType>(SchemaType{SchemaType::Kind::Record, {}, {}, {}, {}});
+    if (!decl.context) decl.context = empty_record_type();
     for (const auto& n : names) {
       ActionDecl d = decl;
       d.uid = EntityUid(qualify(ns, "Action"), n);
