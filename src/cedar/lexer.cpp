@@ -300,7 +300,15 @@ bool unescape_pattern(std::string_view body, std::vector<PatternPart>& out, std:
         error_offset = at;
         return false;
       }
-      literal() += star ? std::string("*") : decoded;
+      if (star) {
+        literal() += '*';
+      } else if (decoded == "*") {
+        // Cedar unescapes first and then reads stars: only `\*` is a literal star, `\u{2A}` is
+        // a wildcard like `*`.
+        if (out.empty() || !out.back().wildcard) out.push_back(PatternPart{true, {}});
+      } else {
+        literal() += decoded;
+      }
     } else {
       literal() += body[i++];
     }

@@ -182,7 +182,8 @@ private:
     parse_scope_var(policy.action, Var::Action);
     expect(Tok::Comma, "`,` after the action constraint");
     parse_scope_var(policy.resource, Var::Resource);
-    if (peek().kind == Tok::Comma) fail(peek().span, "the scope has exactly three parts: principal, action, resource");
+    accept(Tok::Comma);  // Cedar accepts a trailing comma
+    if (peek().kind != Tok::RParen) fail(peek().span, "the scope has exactly three parts: principal, action, resource");
     expect(Tok::RParen, "`)` closing the scope");
     while (peek_ident("when") || peek_ident("unless")) {
       Condition c;

@@ -184,6 +184,10 @@ TestSummary run_probe_file(const std::filesystem::path& jsonl_file) {
       PolicySetBuilder builder;
       const json& policies = probe.value("policies", json(""));
       if (policies.is_string()) {
+        // Like the reference's "staticPolicies": templates go under "templates".
+        PolicySetBuilder check;
+        check.add_text_or_throw("<policies>", policies.get<std::string>());
+        if (!check.build()->templates().empty()) throw PolicyError("\"policies\" holds a template (slots); put it under \"templates\"");
         builder.add_text_or_throw("<policies>", policies.get<std::string>());
       } else if (policies.is_object()) {
         for (const auto& [id, text] : policies.items()) {

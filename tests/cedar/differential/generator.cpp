@@ -233,6 +233,7 @@ json answer(const std::string& policies_text, const json& entities_json, const j
     PolicySetBuilder builder;
     builder.add_text_or_throw("case.cedar", policies_text);
     auto set = builder.build();
+    if (!set->templates().empty()) throw PolicyError("static policies hold a template");
     EntityStore store;
     load_entities_json(entities_json, store);
     store.finish();
