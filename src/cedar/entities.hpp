@@ -44,6 +44,22 @@ public:
   const Entity* find(const EntityUid&) const noexcept override { return nullptr; }
 };
 
+// Two sources as one: `first` answers, `second` fills in. For paddock, the entities synthesised
+// for one request (a file and its directories) over a store of the long-lived ones (agents,
+// sandboxes, action groups).
+class LayeredEntities final : public EntitySource {
+public:
+  LayeredEntities(const EntitySource& first, const EntitySource& second) noexcept : first_(first), second_(second) {}
+  const Entity* find(const EntityUid& uid) const noexcept override {
+    const Entity* e = first_.find(uid);
+    return e ? e : second_.find(uid);
+  }
+
+private:
+  const EntitySource& first_;
+  const EntitySource& second_;
+};
+
 // A loaded set of entities. Fill it with add() (or load_entities_json, entities_json.hpp),
 // then call finish(), which computes every entity's ancestors and rejects cycles.
 class EntityStore final : public EntitySource {
