@@ -12,6 +12,7 @@
 #include <random>
 
 #include "cedar/authorizer.hpp"
+#include "cedar/diagnostics.hpp"
 #include "cedar/json.hpp"
 
 namespace {
@@ -200,6 +201,24 @@ public:
     return r;
   }
 
+  // A template with ?principal and/or ?resource, and links filling them (sometimes wrongly:
+  // a missing or extra slot value must make both engines fail).
+  void template_and_links(json& templates, json& links) {
+    bool p = chance(0.7);
+    bool r = !p || chance(0.5);
+    std::string principal = p ? (below(2) ? "principal == ?principal" : "principal in ?principal") : "principal";
+    std::string resource = r ? (below(2) ? "resource in ?resource" : fmt::format("resource is {} in ?resource", pick(types))) : "resource";
+    std::string text = fmt::format("{}({}, {}, {})", chance(0.7) ? "permit" : "forbid", principal, scope("action", true), resource);
+    if (chance(0.5)) text += fmt::format(" when {{ {} }}", expr('b', 2));
+    templates["t0"] = text + ";";
+    for (int i = 0, n = 1 + below(2); i < n; ++i) {
+      json values = json::object();
+      if (p || chance(0.03)) values["?principal"] = uid();
+      if (r || chance(0.03)) values["?resource"] = uid();
+      links.push_back({{"templateId", "t0"}, {"newId", fmt::format("link{}", i)}, {"values", values}});
+    }
+  }
+
   json entities() {
     json out = json::array();
     std::vector<json> uids;
@@ -228,12 +247,23 @@ private:
   std::mt19937_64 rng_;
 };
 
-json answer(const std::string& policies_text, const json& entities_json, const json& request) {
+json answer(const std::string& policies_text, const json& templates, const json& links, const json& entities_json,
+            const json& request) {
   try {
     PolicySetBuilder builder;
     builder.add_text_or_throw("case.cedar", policies_text);
+    for (const auto& [id, text] : templates.items()) {
+      auto diagnostics = builder.add_template_text(id, id, text.get<std::string>());
+      if (has_errors(diagnostics)) throw PolicyError(std::move(diagnostics));
+    }
+    for (const auto& link : links) {
+      std::optional<EntityUid> principal, resource;
+      if (link["values"].contains("?principal")) principal = uid_from_json(link["values"]["?principal"], "link");
+      if (link["values"].contains("?resource")) resource = uid_from_json(link["values"]["?resource"], "link");
+      builder.link(link["templateId"].get<std::string>(), link["newId"].get<std::string>(), principal, resource);
+    }
     auto set = builder.build();
-    if (!set->templates().empty()) throw PolicyError("static policies hold a template");
+    if (set->templates().size() != templates.size()) throw PolicyError("static policies hold a template");
     EntityStore store;
     load_entities_json(entities_json, store);
     store.finish();
@@ -264,6 +294,8 @@ int main(int argc, char** argv) {
   long count = std::stol(argv[2]);
   for (long i = 0; i < count; ++i) {
     std::string policies = gen.policies();
+    json templates = json::object(), links = json::array();
+    if (gen.chance(0.2)) gen.template_and_links(templates, links);
     json entities = gen.entities();
     for (int r = 0; r < 3; ++r) {
       json request{{"id", fmt::format("{}:{}#{}", argv[1], i, r)},
@@ -273,7 +305,11 @@ int main(int argc, char** argv) {
                    {"action", json{{"type", "Action"}, {"id", gen.pick(gen.ids)}}},
                    {"resource", entities.empty() || gen.chance(0.2) ? gen.uid() : gen.pick(std::vector<json>(entities.begin(), entities.end()))["uid"]},
                    {"context", gen.record(2)}};
-      request["ours"] = answer(policies, entities, request);
+      if (!links.empty()) {
+        request["templates"] = templates;
+        request["templateLinks"] = links;
+      }
+      request["ours"] = answer(policies, templates, links, entities, request);
       std::cout << request.dump() << '\n';
     }
   }
