@@ -19,8 +19,8 @@ namespace {
 // Where a value sits in a document (`entities[3].attrs.owner`). Formatted only when an error
 // names it, so reading well-formed data builds no path strings.
 class Where {
-public:
-  Where(const char* root) : root_(root) {}  // NOLINT(google-explicit-constructor): paths start as text
+ public:
+  Where(const char* root) : root_(root) {}         // NOLINT(google-explicit-constructor): paths start as text
   Where(const std::string& root) : root_(root) {}  // NOLINT(google-explicit-constructor)
   Where(const Where& parent, std::string_view key) : parent_(&parent), key_(key) {}
   Where(const Where& parent, std::size_t index) : parent_(&parent), index_(index), is_index_(true) {}
@@ -30,7 +30,7 @@ public:
     return is_index_ ? fmt::format("{}[{}]", parent_->str(), index_) : fmt::format("{}.{}", parent_->str(), key_);
   }
 
-private:
+ private:
   const Where* parent_ = nullptr;
   std::string_view root_;
   std::string_view key_;
@@ -68,34 +68,46 @@ json parse_json_text(std::string_view text, const std::string& what) {
         keys.emplace_back();
         [[fallthrough]];
       case json::parse_event_t::array_start:
-        if (++depth > kMaxNesting) throw PolicyError(fmt::format("{}: JSON nested deeper than {} levels", what, kMaxNesting));
+        if (++depth > kMaxNesting)
+          throw PolicyError(fmt::format("{}: JSON nested deeper than {} levels", what, kMaxNesting));
         break;
       case json::parse_event_t::object_end:
         keys.pop_back();
         --depth;
         break;
-      case json::parse_event_t::array_end: --depth; break;
-      case json::parse_event_t::key:
-        if (!keys.back().insert(parsed.get<std::string>()).second && duplicate.empty()) duplicate = parsed.get<std::string>();
+      case json::parse_event_t::array_end:
+        --depth;
         break;
-      default: break;
+      case json::parse_event_t::key:
+        if (!keys.back().insert(parsed.get<std::string>()).second && duplicate.empty())
+          duplicate = parsed.get<std::string>();
+        break;
+      default:
+        break;
     }
     return true;
   };
   try {
     json j = json::parse(text.begin(), text.end(), callback);
-    if (!duplicate.empty()) throw PolicyError(fmt::format("{}: duplicate key \"{}\" in a JSON object", what, duplicate));
+    if (!duplicate.empty())
+      throw PolicyError(fmt::format("{}: duplicate key \"{}\" in a JSON object", what, duplicate));
     return j;
   } catch (const json::exception& e) {
     throw PolicyError(fmt::format("{}: invalid JSON: {}", what, e.what()));
   }
 }
 
-EntityUid uid_from_json(const json& j, const std::string& where) { return uid_at(j, Where(where)); }
+EntityUid uid_from_json(const json& j, const std::string& where) {
+  return uid_at(j, Where(where));
+}
 
-bool is_action_type(std::string_view type) noexcept { return type == "Action" || type.ends_with("::Action"); }
+bool is_action_type(std::string_view type) noexcept {
+  return type == "Action" || type.ends_with("::Action");
+}
 
-json uid_to_json(const EntityUid& uid) { return json{{"type", uid.type()}, {"id", uid.id()}}; }
+json uid_to_json(const EntityUid& uid) {
+  return json{{"type", uid.type()}, {"id", uid.id()}};
+}
 
 namespace {
 
@@ -146,7 +158,7 @@ Value apply_extension(const std::string& fn, const std::vector<Value>& args, Lit
 }
 
 class ValueReader {
-public:
+ public:
   ValueReader(LiteralStore& store, const Schema* schema) : store_(store), schema_(schema) {}
 
   Value read(const json& j, const Where& where, const SchemaType* expected, std::size_t depth) {
@@ -157,31 +169,38 @@ public:
     if (expected && expected->kind == Kind::Extension && j.is_string())
       return extension_value(constructor_of(expected->name), j, where);
     switch (j.type()) {
-      case json::value_t::boolean: return Value::boolean(j.get<bool>());
-      case json::value_t::number_integer: return Value::long_(j.get<std::int64_t>());
+      case json::value_t::boolean:
+        return Value::boolean(j.get<bool>());
+      case json::value_t::number_integer:
+        return Value::long_(j.get<std::int64_t>());
       case json::value_t::number_unsigned: {
         auto u = j.get<std::uint64_t>();
-        if (u > static_cast<std::uint64_t>(INT64_MAX)) fail(where, fmt::format("integer {} does not fit in 64 bits", u));
+        if (u > static_cast<std::uint64_t>(INT64_MAX))
+          fail(where, fmt::format("integer {} does not fit in 64 bits", u));
         return Value::long_(static_cast<std::int64_t>(u));
       }
-      case json::value_t::number_float: fail(where, "numbers must be integers (Cedar has no floating point)");
-      case json::value_t::string: return Value::string(store_.keep(j.get_ref<const std::string&>()));
+      case json::value_t::number_float:
+        fail(where, "numbers must be integers (Cedar has no floating point)");
+      case json::value_t::string:
+        return Value::string(store_.keep(j.get_ref<const std::string&>()));
       case json::value_t::array: {
         const SchemaType* element = expected && expected->kind == Kind::Set ? expected->element.get() : nullptr;
         std::vector<Value> elements;
         elements.reserve(j.size());
-        for (std::size_t i = 0; i < j.size(); ++i)
-          elements.push_back(read(j[i], Where(where, i), element, depth + 1));
+        for (std::size_t i = 0; i < j.size(); ++i) elements.push_back(read(j[i], Where(where, i), element, depth + 1));
         return make_set(store_.arena, elements);
       }
       case json::value_t::object: {
         if (j.size() == 1 && j.contains("__entity")) return Value::entity(store_.keep(uid_at(j, where)));
         if (j.size() == 1 && j.contains("__extn")) return extn_escape(j["__extn"], Where(where, "__extn"), depth);
-        if (j.size() == 1 && j.contains("__expr")) fail(where, "the __expr escape is not supported; use __entity or __extn");
+        if (j.size() == 1 && j.contains("__expr"))
+          fail(where, "the __expr escape is not supported; use __entity or __extn");
         return read_record(j, where, expected && expected->kind == Kind::Record ? expected : nullptr, depth);
       }
-      case json::value_t::null: fail(where, "null is not a Cedar value");
-      default: fail(where, "unsupported JSON value");
+      case json::value_t::null:
+        fail(where, "null is not a Cedar value");
+      default:
+        fail(where, "unsupported JSON value");
     }
   }
 
@@ -194,7 +213,8 @@ public:
       fail(where, fmt::format("expected \"arg\" or \"args\" for extension function `{}`", fn));
     std::vector<Value> args;
     Where args_at(where, "args");
-    for (std::size_t i = 0; i < body["args"].size(); ++i) args.push_back(read(body["args"][i], Where(args_at, i), nullptr, depth + 1));
+    for (std::size_t i = 0; i < body["args"].size(); ++i)
+      args.push_back(read(body["args"][i], Where(args_at, i), nullptr, depth + 1));
     return apply_extension(fn, args, store_, where);
   }
 
@@ -205,7 +225,8 @@ public:
     for (const auto& [key, value] : j.items()) {
       const SchemaType* attr_type = nullptr;
       if (expected) {
-        if (auto it = expected->attributes.find(key); it != expected->attributes.end()) attr_type = it->second.type.get();
+        if (auto it = expected->attributes.find(key); it != expected->attributes.end())
+          attr_type = it->second.type.get();
       }
       entries.push_back(RecordEntry{store_.keep(key), read(value, Where(where, key), attr_type, depth + 1)});
     }
@@ -214,7 +235,7 @@ public:
     return out;
   }
 
-private:
+ private:
   LiteralStore& store_;
   const Schema* schema_;
 };
@@ -228,10 +249,14 @@ Value value_from_json(const json& j, LiteralStore& store, const std::string& whe
 
 json value_to_json(const Value& v) {
   switch (v.type()) {
-    case ValueType::Bool: return v.as_bool();
-    case ValueType::Long: return v.as_int();
-    case ValueType::String: return std::string(v.as_string());
-    case ValueType::Entity: return json{{"__entity", uid_to_json(v.as_entity())}};
+    case ValueType::Bool:
+      return v.as_bool();
+    case ValueType::Long:
+      return v.as_int();
+    case ValueType::String:
+      return std::string(v.as_string());
+    case ValueType::Entity:
+      return json{{"__entity", uid_to_json(v.as_entity())}};
     case ValueType::Set: {
       json out = json::array();
       for (const auto& e : v.as_set()) out.push_back(value_to_json(e));
@@ -242,10 +267,14 @@ json value_to_json(const Value& v) {
       for (const auto& e : v.as_record()) out[std::string(e.key)] = value_to_json(e.value);
       return out;
     }
-    case ValueType::Decimal: return json{{"__extn", {{"fn", "decimal"}, {"arg", format_decimal(v.as_int())}}}};
-    case ValueType::IpAddr: return json{{"__extn", {{"fn", "ip"}, {"arg", format_ip(v.as_ip())}}}};
-    case ValueType::DateTime: return json{{"__extn", {{"fn", "datetime"}, {"arg", format_datetime(v.as_int())}}}};
-    case ValueType::Duration: return json{{"__extn", {{"fn", "duration"}, {"arg", format_duration(v.as_int())}}}};
+    case ValueType::Decimal:
+      return json{{"__extn", {{"fn", "decimal"}, {"arg", format_decimal(v.as_int())}}}};
+    case ValueType::IpAddr:
+      return json{{"__extn", {{"fn", "ip"}, {"arg", format_ip(v.as_ip())}}}};
+    case ValueType::DateTime:
+      return json{{"__extn", {{"fn", "datetime"}, {"arg", format_datetime(v.as_int())}}}};
+    case ValueType::Duration:
+      return json{{"__extn", {{"fn", "duration"}, {"arg", format_duration(v.as_int())}}}};
   }
   return nullptr;
 }
@@ -266,7 +295,8 @@ void load_entities_json(const json& j, EntityStore& store, const Schema* schema)
     EntityUid uid = uid_at(e["uid"], Where(where, "uid"));
     const EntityTypeDecl* decl = schema ? schema->entity_type(uid.type()) : nullptr;
     Value attrs = Value::record({});
-    if (e.contains("attrs")) attrs = reader.read_record(e["attrs"], Where(where, "attrs"), decl ? decl->shape.get() : nullptr, 0);
+    if (e.contains("attrs"))
+      attrs = reader.read_record(e["attrs"], Where(where, "attrs"), decl ? decl->shape.get() : nullptr, 0);
     Value tags = Value::record({});
     if (e.contains("tags")) {
       const json& t = e["tags"];

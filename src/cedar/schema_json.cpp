@@ -29,7 +29,8 @@ std::string string_field(const json& j, const char* key, const std::string& wher
   return j[key].get<std::string>();
 }
 
-std::shared_ptr<const SchemaType> read_type(const json& j, const std::string& ns, const std::string& where, std::size_t depth) {
+std::shared_ptr<const SchemaType> read_type(const json& j, const std::string& ns, const std::string& where,
+                                            std::size_t depth) {
   if (depth > 200) fail(where, "type nested too deeply");
   if (!j.is_object()) fail(where, "expected a type object");
   std::string type = string_field(j, "type", where);
@@ -113,8 +114,9 @@ Schema Schema::from_json(const json& j) {
         const json applies = decl.value("appliesTo", json::object());
         a.principal_types = name_list(applies.value("principalTypes", json::array()), ns);
         a.resource_types = name_list(applies.value("resourceTypes", json::array()), ns);
-        a.context = applies.contains("context") ? read_type(applies["context"], ns, where + ".actions." + name + ".context", 0)
-                                                : empty_record_type();
+        a.context = applies.contains("context")
+                        ? read_type(applies["context"], ns, where + ".actions." + name + ".context", 0)
+                        : empty_record_type();
         schema.add_action(std::move(a));
       }
     }
