@@ -13,6 +13,10 @@ namespace {
 std::atomic<long> allocations{0};
 }
 
+// The replacement allocator pairs malloc with free by design; GCC cannot see that new and delete
+// are replaced together.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t n) {
   allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
@@ -24,6 +28,7 @@ void operator delete(void* p) noexcept {
 void operator delete(void* p, std::size_t) noexcept {
   std::free(p);
 }
+#pragma GCC diagnostic pop
 
 namespace paddock::cedar {
 namespace {
