@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!parts[1].empty()) load_entities_json(parse_json_text(parts[1], "entities"), store);
     store.finish();
     LiteralStore context_store;
-    Value context = parts[2].empty() ? Value::record({}) : context_from_json(parse_json_text(parts[2], "context"), context_store);
+    Value context =
+        parts[2].empty() ? Value::record({}) : context_from_json(parse_json_text(parts[2], "context"), context_store);
     // Every entity in turn as principal and resource, plus ones the store does not know.
     std::vector<EntityUid> uids{EntityUid("User", "a"), EntityUid("Action", "view")};
     store.for_each([&](const Entity& e) {

@@ -23,8 +23,8 @@
 namespace {
 
 using namespace paddock::cedar;
-using paddock::cedar::bench::Workload;
 using nlohmann::json;
+using paddock::cedar::bench::Workload;
 
 // A workload made ready for the engine: compiled policies, loaded entities, built requests.
 struct Prepared {
@@ -97,7 +97,9 @@ void latency_bench(benchmark::State& state, const Workload* w) {
     if (++i == p->requests.size()) i = 0;
   }
   std::sort(samples.begin(), samples.end());
-  auto at = [&](double q) { return static_cast<double>(samples[static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1))]); };
+  auto at = [&](double q) {
+    return static_cast<double>(samples[static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1))]);
+  };
   state.counters["p50_ns"] = at(0.5);
   state.counters["p99_ns"] = at(0.99);
 }
@@ -145,8 +147,12 @@ void export_workloads(const std::string& dir) {
     for (std::size_t i = 0; i < w.requests.size(); ++i) {
       const auto& r = w.requests[i];
       Response response = authorizer.authorize(*p->policies, p->requests[i], *p->request_store[i]);
-      json line{{"entities", w.per_request_entities[i]}, {"principal", r.principal}, {"action", r.action},
-                {"resource", r.resource}, {"context", r.context}, {"expected", decision_name(response.decision)}};
+      json line{{"entities", w.per_request_entities[i]},
+                {"principal", r.principal},
+                {"action", r.action},
+                {"resource", r.resource},
+                {"context", r.context},
+                {"expected", decision_name(response.decision)}};
       lines << line.dump() << '\n';
     }
   }

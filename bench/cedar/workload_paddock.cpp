@@ -15,61 +15,75 @@ using nlohmann::json;
 
 namespace {
 
-json uid(const std::string& type, const std::string& id) { return json{{"type", type}, {"id", id}}; }
+json uid(const std::string& type, const std::string& id) {
+  return json{{"type", type}, {"id", id}};
+}
 
-const std::vector<std::string> kDomains = {"github.com",  "anthropic.com", "openai.com",  "npmjs.org",   "pypi.org",
-                                           "debian.org",  "googleapis.com", "crates.io",  "golang.org",  "docker.io",
-                                           "gitlab.com",  "example.com",   "cloudflare.com", "ubuntu.com", "rust-lang.org",
-                                           "nodejs.org",  "sentry.io",     "slack.com",   "atlassian.net", "azure.com"};
-const std::vector<std::string> kSystemDirs = {"/usr/lib/", "/usr/bin/", "/usr/share/", "/etc/", "/opt/",
-                                              "/usr/include/", "/usr/local/", "/lib/", "/bin/", "/var/lib/"};
-const std::vector<std::string> kTools = {"/usr/bin/git", "/usr/bin/make", "/usr/bin/cc", "/usr/bin/python3", "/usr/bin/node"};
+const std::vector<std::string> kDomains = {
+    "github.com",    "anthropic.com", "openai.com", "npmjs.org",  "pypi.org",      "debian.org",     "googleapis.com",
+    "crates.io",     "golang.org",    "docker.io",  "gitlab.com", "example.com",   "cloudflare.com", "ubuntu.com",
+    "rust-lang.org", "nodejs.org",    "sentry.io",  "slack.com",  "atlassian.net", "azure.com"};
+const std::vector<std::string> kSystemDirs = {"/usr/lib/",     "/usr/bin/",   "/usr/share/", "/etc/", "/opt/",
+                                              "/usr/include/", "/usr/local/", "/lib/",       "/bin/", "/var/lib/"};
+const std::vector<std::string> kTools = {"/usr/bin/git", "/usr/bin/make", "/usr/bin/cc", "/usr/bin/python3",
+                                         "/usr/bin/node"};
 
 std::string policies_text() {
   std::string p;
   for (int i = 0; i < 20; ++i)
-    p += fmt::format("@id(\"project-{0}\")\npermit(principal == Agent::\"claude\", action in Action::\"FileOpen\", "
-                     "resource in Dir::\"/home/u/p{0}/\");\n",
-                     i);
+    p += fmt::format(
+        "@id(\"project-{0}\")\npermit(principal == Agent::\"claude\", action in Action::\"FileOpen\", "
+        "resource in Dir::\"/home/u/p{0}/\");\n",
+        i);
   for (const auto& d : kSystemDirs)
-    p += fmt::format("permit(principal in Sandbox::\"s1\", action == Action::\"FileOpenReadOnly\", resource in Dir::\"{}\");\n", d);
+    p += fmt::format(
+        "permit(principal in Sandbox::\"s1\", action == Action::\"FileOpenReadOnly\", resource in Dir::\"{}\");\n", d);
   for (int i = 0; i < 10; ++i)
-    p += fmt::format("forbid(principal, action in Action::\"FileOpen\", resource in Dir::\"/home/u/p{}/.git/hooks/\");\n", i);
+    p += fmt::format(
+        "forbid(principal, action in Action::\"FileOpen\", resource in Dir::\"/home/u/p{}/.git/hooks/\");\n", i);
   for (const char* pattern : {"*/.env", "*.pem", "*/id_rsa*", "*/.npmrc", "*/.netrc"})
-    p += fmt::format("forbid(principal, action == Action::\"FileOpenReadWrite\", resource) when {{ context.path like \"{}\" }};\n",
-                     pattern);
+    p += fmt::format(
+        "forbid(principal, action == Action::\"FileOpenReadWrite\", resource) when {{ context.path like \"{}\" }};\n",
+        pattern);
   for (const auto& tool : kTools)
-    p += fmt::format("permit(principal, action == Action::\"ProcessExec\", resource == File::\"{}\") "
-                     "when {{ !context.argv.contains(\"--force\") && context.cwd like \"/home/u/*\" }};\n",
-                     tool);
+    p += fmt::format(
+        "permit(principal, action == Action::\"ProcessExec\", resource == File::\"{}\") "
+        "when {{ !context.argv.contains(\"--force\") && context.cwd like \"/home/u/*\" }};\n",
+        tool);
   for (const auto& d : kDomains)
-    p += fmt::format("permit(principal, action == Action::\"NetworkConnect\", resource in Host::\"*.{}\") "
-                     "when {{ context.port == 443 || context.port == 80 }};\n",
-                     d);
+    p += fmt::format(
+        "permit(principal, action == Action::\"NetworkConnect\", resource in Host::\"*.{}\") "
+        "when {{ context.port == 443 || context.port == 80 }};\n",
+        d);
   for (const char* range : {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8"})
-    p += fmt::format("forbid(principal, action == Action::\"NetworkConnect\", resource) "
-                     "when {{ context.ip.isInRange(ip(\"{}\")) }};\n",
-                     range);
+    p += fmt::format(
+        "forbid(principal, action == Action::\"NetworkConnect\", resource) "
+        "when {{ context.ip.isInRange(ip(\"{}\")) }};\n",
+        range);
   for (int i = 0; i < 15; ++i)
-    p += fmt::format("permit(principal, action == Action::\"HttpRequest\", resource in Host::\"api.{}\") "
-                     "when {{ context.method == \"GET\" && context.path like \"/v1/*\" && context.headers has \"user-agent\" }};\n",
-                     kDomains[static_cast<std::size_t>(i)]);
+    p += fmt::format(
+        "permit(principal, action == Action::\"HttpRequest\", resource in Host::\"api.{}\") "
+        "when {{ context.method == \"GET\" && context.path like \"/v1/*\" && context.headers has \"user-agent\" }};\n",
+        kDomains[static_cast<std::size_t>(i)]);
   for (int i = 0; i < 10; ++i)
-    p += fmt::format("permit(principal == Agent::\"codex\", action in [Action::\"FileOpenReadOnly\", Action::\"ProcessExec\"], "
-                     "resource in Dir::\"/tmp/w{}/\") unless {{ context has blocked && context.blocked }};\n",
-                     i);
+    p += fmt::format(
+        "permit(principal == Agent::\"codex\", action in [Action::\"FileOpenReadOnly\", Action::\"ProcessExec\"], "
+        "resource in Dir::\"/tmp/w{}/\") unless {{ context has blocked && context.blocked }};\n",
+        i);
   return p;
 }
 
 class Generator {
-public:
+ public:
   explicit Generator(unsigned seed) : rng_(seed) {}
   std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
 
   // A file path under a project, a system dir or /tmp, 2 to 5 directories deep.
   std::string path() {
     std::size_t where = below(10);
-    std::string base = where < 6 ? fmt::format("/home/u/p{}/", below(24)) : where < 9 ? kSystemDirs[below(10)] : fmt::format("/tmp/w{}/", below(12));
+    std::string base = where < 6   ? fmt::format("/home/u/p{}/", below(24))
+                       : where < 9 ? kSystemDirs[below(10)]
+                                   : fmt::format("/tmp/w{}/", below(12));
     static const std::vector<std::string> kParts = {"src/", "lib/", "test/", ".git/hooks/", "docs/", "build/", "pkg/"};
     std::size_t depth = below(4);
     for (std::size_t i = 0; i < depth; ++i) base += kParts[below(kParts.size())];
@@ -88,7 +102,7 @@ public:
                          : fmt::format("{}.{}.{}.{}", 20 + below(200), below(256), below(256), 1 + below(254));
   }
 
-private:
+ private:
   std::mt19937 rng_;
 };
 
@@ -99,7 +113,8 @@ json file_entities(const std::string& path, const std::string& type) {
   out.push_back({{"uid", uid(type, path)}, {"attrs", json::object()}, {"parents", json::array({uid("Dir", dir)})}});
   while (dir != "/") {
     std::string parent = dir.substr(0, dir.rfind('/', dir.size() - 2) + 1);
-    out.push_back({{"uid", uid("Dir", dir)}, {"attrs", json::object()}, {"parents", json::array({uid("Dir", parent)})}});
+    out.push_back(
+        {{"uid", uid("Dir", dir)}, {"attrs", json::object()}, {"parents", json::array({uid("Dir", parent)})}});
     dir = parent;
   }
   out.push_back({{"uid", uid("Dir", "/")}, {"attrs", json::object()}, {"parents", json::array()}});
@@ -110,13 +125,15 @@ json file_entities(const std::string& path, const std::string& type) {
 json host_entities(const std::string& name, int port) {
   json out = json::array();
   std::string with_port = fmt::format("{}:{}", name, port);
-  out.push_back({{"uid", uid("Host", with_port)}, {"attrs", json::object()}, {"parents", json::array({uid("Host", name)})}});
+  out.push_back(
+      {{"uid", uid("Host", with_port)}, {"attrs", json::object()}, {"parents", json::array({uid("Host", name)})}});
   std::string current = name;
   std::string rest = name;
   while (true) {
     auto dot = rest.find('.');
     std::string parent = dot == std::string::npos ? "*" : "*." + rest.substr(dot + 1);
-    out.push_back({{"uid", uid("Host", current)}, {"attrs", json::object()}, {"parents", json::array({uid("Host", parent)})}});
+    out.push_back(
+        {{"uid", uid("Host", current)}, {"attrs", json::object()}, {"parents", json::array({uid("Host", parent)})}});
     if (parent == "*") break;
     current = parent;
     rest = rest.substr(dot + 1);
@@ -127,10 +144,12 @@ json host_entities(const std::string& name, int port) {
 
 json common_entities(const std::string& agent) {
   json out = json::array();
-  out.push_back({{"uid", uid("Agent", agent)}, {"attrs", json::object()}, {"parents", json::array({uid("Sandbox", "s1")})}});
+  out.push_back(
+      {{"uid", uid("Agent", agent)}, {"attrs", json::object()}, {"parents", json::array({uid("Sandbox", "s1")})}});
   out.push_back({{"uid", uid("Sandbox", "s1")}, {"attrs", json::object()}, {"parents", json::array()}});
   for (const char* a : {"FileOpenReadOnly", "FileOpenReadWrite"})
-    out.push_back({{"uid", uid("Action", a)}, {"attrs", json::object()}, {"parents", json::array({uid("Action", "FileOpen")})}});
+    out.push_back(
+        {{"uid", uid("Action", a)}, {"attrs", json::object()}, {"parents", json::array({uid("Action", "FileOpen")})}});
   out.push_back({{"uid", uid("Action", "FileOpen")}, {"attrs", json::object()}, {"parents", json::array()}});
   return out;
 }
@@ -166,7 +185,10 @@ Workload paddock_workload(std::size_t requests) {
       r.resource = uid("File", tool);
       json argv = json::array({tool.substr(tool.rfind('/') + 1), "status"});
       if (gen.below(8) == 0) argv.push_back("--force");
-      r.context = {{"argv", argv}, {"command", tool + " status"}, {"cwd", gen.below(5) == 0 ? "/tmp" : "/home/u/p1"}, {"pid", 1234}};
+      r.context = {{"argv", argv},
+                   {"command", tool + " status"},
+                   {"cwd", gen.below(5) == 0 ? "/tmp" : "/home/u/p1"},
+                   {"pid", 1234}};
       for (auto& e : file_entities(tool, "File")) entities.push_back(e);
     } else {
       std::string host = gen.host();
@@ -178,8 +200,11 @@ Workload paddock_workload(std::size_t requests) {
         r.context = {{"host", host}, {"port", port}, {"ip", ip}, {"protocol", "tcp"}};
       } else {
         r.action = uid("Action", "HttpRequest");
-        r.context = {{"method", gen.below(4) == 0 ? "POST" : "GET"}, {"path", gen.below(3) == 0 ? "/admin" : "/v1/models"},
-                     {"query", ""}, {"scheme", "https"}, {"headers", {{"user-agent", "claude-code"}, {"accept", "*/*"}}}};
+        r.context = {{"method", gen.below(4) == 0 ? "POST" : "GET"},
+                     {"path", gen.below(3) == 0 ? "/admin" : "/v1/models"},
+                     {"query", ""},
+                     {"scheme", "https"},
+                     {"headers", {{"user-agent", "claude-code"}, {"accept", "*/*"}}}};
       }
       for (auto& e : host_entities(host, port)) entities.push_back(e);
     }

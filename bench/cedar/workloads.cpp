@@ -21,8 +21,12 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-json uid(const std::string& type, const std::string& id) { return json{{"type", type}, {"id", id}}; }
-json ref(const std::string& type, const std::string& id) { return json{{"__entity", uid(type, id)}}; }
+json uid(const std::string& type, const std::string& id) {
+  return json{{"type", type}, {"id", id}};
+}
+json ref(const std::string& type, const std::string& id) {
+  return json{{"__entity", uid(type, id)}};
+}
 
 json entity(const std::string& type, const std::string& id, json parents = json::array(), json attrs = json::object()) {
   return json{{"uid", uid(type, id)}, {"attrs", std::move(attrs)}, {"parents", std::move(parents)}};
@@ -30,14 +34,16 @@ json entity(const std::string& type, const std::string& id, json parents = json:
 
 // A deterministic source of choices.
 class Dice {
-public:
+ public:
   explicit Dice(unsigned seed) : rng_(seed) {}
   std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
   bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
   template <class T>
-  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[below(v.size())];
+  }
 
-private:
+ private:
   std::mt19937 rng_;
 };
 
@@ -77,7 +83,8 @@ void gdrive(Dice& dice, std::size_t n, json& entities, std::vector<RequestSpec>&
   std::size_t used = users.size() + groups.size() + views.size() + folders.size();
   auto documents = names("doc", n > used ? n - used : 1);
   for (const auto& g : groups) entities.push_back(entity("Group", g));
-  for (std::size_t i = 0; i < views.size(); ++i) entities.push_back(entity("View", views[i], earlier(dice, "View", views, i)));
+  for (std::size_t i = 0; i < views.size(); ++i)
+    entities.push_back(entity("View", views[i], earlier(dice, "View", views, i)));
   for (std::size_t i = 0; i < folders.size(); ++i) {
     json parents = earlier(dice, "Folder", folders, i);
     parents.push_back(uid("View", dice.pick(views)));
@@ -96,8 +103,10 @@ void gdrive(Dice& dice, std::size_t n, json& entities, std::vector<RequestSpec>&
   static const std::vector<std::string> kActions = {"read", "write", "share", "changeOwner", "createDocument"};
   for (std::size_t i = 0; i < count; ++i) {
     const std::string& action = dice.pick(kActions);
-    json resource = action == "createDocument" ? uid("Folder", dice.pick(folders)) : uid("Document", dice.pick(documents));
-    requests.push_back(RequestSpec{uid("User", dice.pick(users)), uid("Action", action), resource, json::object(), scenario});
+    json resource =
+        action == "createDocument" ? uid("Folder", dice.pick(folders)) : uid("Document", dice.pick(documents));
+    requests.push_back(
+        RequestSpec{uid("User", dice.pick(users)), uid("Action", action), resource, json::object(), scenario});
   }
 }
 
@@ -173,8 +182,11 @@ void tinytodo(Dice& dice, std::size_t n, json& entities, std::vector<RequestSpec
   for (const auto& l : lists) {
     json tasks = json::array();
     for (int t = 0; t < 3; ++t) tasks.push_back({{"name", fmt::format("task{}", t)}, {"id", t}, {"state", "open"}});
-    json attrs{{"owner", ref("User", dice.pick(users))}, {"name", l}, {"readers", ref("Team", dice.pick(teams))},
-               {"editors", ref("Team", dice.pick(teams))}, {"tasks", tasks}};
+    json attrs{{"owner", ref("User", dice.pick(users))},
+               {"name", l},
+               {"readers", ref("Team", dice.pick(teams))},
+               {"editors", ref("Team", dice.pick(teams))},
+               {"tasks", tasks}};
     entities.push_back(entity("List", l, json::array({app}), attrs));
   }
   static const std::vector<std::string> kActions = {"CreateList", "GetList",    "UpdateList", "DeleteList", "GetLists",
@@ -182,7 +194,8 @@ void tinytodo(Dice& dice, std::size_t n, json& entities, std::vector<RequestSpec
   for (std::size_t i = 0; i < count; ++i) {
     const std::string& action = dice.pick(kActions);
     json resource = action == "CreateList" || action == "GetLists" ? app : uid("List", dice.pick(lists));
-    requests.push_back(RequestSpec{uid("User", dice.pick(users)), uid("Action", action), resource, json::object(), scenario});
+    requests.push_back(
+        RequestSpec{uid("User", dice.pick(users)), uid("Action", action), resource, json::object(), scenario});
   }
 }
 

@@ -21,8 +21,8 @@ struct RequestSpec {
 
 struct Workload {
   std::string name;
-  std::string policies;                    // Cedar text
-  std::vector<nlohmann::json> scenarios;   // entity lists (JSON arrays)
+  std::string policies;                   // Cedar text
+  std::vector<nlohmann::json> scenarios;  // entity lists (JSON arrays)
   std::vector<RequestSpec> requests;
   // Entities the reference engine is given per request (all of a scenario, or for the paddock
   // set only those of the request: principal, action and resource with their ancestors).

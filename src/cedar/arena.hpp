@@ -14,7 +14,7 @@
 namespace paddock::cedar {
 
 class Arena {
-public:
+ public:
   explicit Arena(std::size_t first_block_bytes = 4096) : next_block_bytes_(first_block_bytes) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
@@ -52,7 +52,7 @@ public:
     offset_ = 0;
   }
 
-private:
+ private:
   struct Block {
     std::unique_ptr<std::byte[]> data;
     std::size_t size;

@@ -6,15 +6,21 @@ namespace paddock::cedar {
 
 std::string_view var_name(Var v) noexcept {
   switch (v) {
-    case Var::Principal: return "principal";
-    case Var::Action: return "action";
-    case Var::Resource: return "resource";
-    case Var::Context: return "context";
+    case Var::Principal:
+      return "principal";
+    case Var::Action:
+      return "action";
+    case Var::Resource:
+      return "resource";
+    case Var::Context:
+      return "context";
   }
   return "?";
 }
 
-std::string_view slot_name(SlotId s) noexcept { return s == SlotId::Principal ? "?principal" : "?resource"; }
+std::string_view slot_name(SlotId s) noexcept {
+  return s == SlotId::Principal ? "?principal" : "?resource";
+}
 
 namespace {
 
@@ -57,7 +63,9 @@ const BuiltinInfo* find_builtin(std::string_view name) noexcept {
   return nullptr;
 }
 
-const BuiltinInfo& builtin_info(Builtin id) noexcept { return kBuiltins[static_cast<std::size_t>(id)]; }
+const BuiltinInfo& builtin_info(Builtin id) noexcept {
+  return kBuiltins[static_cast<std::size_t>(id)];
+}
 
 const Annotation* PolicyAst::annotation(std::string_view key) const noexcept {
   for (const auto& a : annotations)

@@ -39,7 +39,7 @@ struct Response {
 };
 
 class Authorizer {
-public:
+ public:
   Authorizer() = default;
 
   void authorize(const PolicySet& policies, const Request& request, const EntitySource& entities, Response& out);
@@ -52,7 +52,7 @@ public:
   // How many policies the last call evaluated after the index narrowed them down (tests, stats).
   std::size_t last_candidates() const noexcept { return last_candidates_; }
 
-private:
+ private:
   Arena scratch_{16384};
   std::vector<std::uint32_t> seen_;
   std::uint32_t stamp_ = 0;

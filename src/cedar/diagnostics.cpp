@@ -25,7 +25,9 @@ std::string location(const Source& source, SourceSpan span) {
   return fmt::format("{}:{}:{}", source.name, lc.line, lc.column);
 }
 
-std::string location(const Diagnostic& d) { return d.source ? location(*d.source, d.span) : std::string{}; }
+std::string location(const Diagnostic& d) {
+  return d.source ? location(*d.source, d.span) : std::string{};
+}
 
 namespace {
 
@@ -73,7 +75,8 @@ std::string render(const std::vector<Diagnostic>& ds) {
 }
 
 bool has_errors(const std::vector<Diagnostic>& ds) noexcept {
-  return std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::Error; });
+  return std::any_of(ds.begin(), ds.end(),
+                     [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::Error; });
 }
 
 namespace {

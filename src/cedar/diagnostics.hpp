@@ -16,7 +16,7 @@ struct Diagnostic {
   enum class Severity { Error, Warning };
   Severity severity = Severity::Error;
   std::string message;
-  std::string hint;  // may be empty
+  std::string hint;                      // may be empty
   std::shared_ptr<const Source> source;  // may be null (no position)
   SourceSpan span;
 };
@@ -40,12 +40,12 @@ bool has_errors(const std::vector<Diagnostic>& ds) noexcept;
 // Thrown by loaders given malformed policy text, entities or schemas. what() is the first
 // diagnostic on one line; diagnostics() has them all for rendering.
 class PolicyError : public Error {
-public:
+ public:
   explicit PolicyError(std::vector<Diagnostic> diagnostics);
   explicit PolicyError(const std::string& message);
   const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
 
-private:
+ private:
   std::vector<Diagnostic> diagnostics_;
 };
 

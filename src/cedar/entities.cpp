@@ -23,9 +23,11 @@ bool Entity::has_ancestor(const EntityUid& other) const noexcept {
 }
 
 void Entity::sort_ancestors() {
-  std::sort(ancestors.begin(), ancestors.end(), [](const EntityUid* a, const EntityUid* b) { return a->hash() < b->hash(); });
-  ancestors.erase(std::unique(ancestors.begin(), ancestors.end(), [](const EntityUid* a, const EntityUid* b) { return *a == *b; }),
-                  ancestors.end());
+  std::sort(ancestors.begin(), ancestors.end(),
+            [](const EntityUid* a, const EntityUid* b) { return a->hash() < b->hash(); });
+  ancestors.erase(
+      std::unique(ancestors.begin(), ancestors.end(), [](const EntityUid* a, const EntityUid* b) { return *a == *b; }),
+      ancestors.end());
 }
 
 Entity& EntityStore::add(const EntityUid& uid) {
@@ -80,7 +82,8 @@ void EntityStore::finish() {
       Entity* e = f.entity;
       e->ancestors.assign(e->parents.begin(), e->parents.end());
       for (const EntityUid* p : e->parents) {
-        if (const Entity* parent = find(*p)) e->ancestors.insert(e->ancestors.end(), parent->ancestors.begin(), parent->ancestors.end());
+        if (const Entity* parent = find(*p))
+          e->ancestors.insert(e->ancestors.end(), parent->ancestors.begin(), parent->ancestors.end());
       }
       e->sort_ancestors();
       state[e] = State::Done;

@@ -19,10 +19,10 @@ namespace paddock::cedar {
 
 struct Entity {
   const EntityUid* uid = nullptr;
-  Value attrs = Value::record({});               // a Record
-  Value tags = Value::record({});                // a Record (tag name -> value)
-  std::vector<const EntityUid*> parents;         // as declared
-  std::vector<const EntityUid*> ancestors;       // transitive closure, sorted by hash (see sort_ancestors)
+  Value attrs = Value::record({});          // a Record
+  Value tags = Value::record({});           // a Record (tag name -> value)
+  std::vector<const EntityUid*> parents;    // as declared
+  std::vector<const EntityUid*> ancestors;  // transitive closure, sorted by hash (see sort_ancestors)
 
   // Whether `other` is an ancestor (not equality: `in` checks that first).
   bool has_ancestor(const EntityUid& other) const noexcept;
@@ -31,7 +31,7 @@ struct Entity {
 };
 
 class EntitySource {
-public:
+ public:
   virtual ~EntitySource() = default;
   // The entity, or nullptr when unknown. The pointer must stay valid during the authorization
   // call it was returned in. Must not throw: it runs on the evaluation path.
@@ -40,14 +40,30 @@ public:
 
 // No entities at all.
 class EmptyEntities final : public EntitySource {
-public:
+ public:
   const Entity* find(const EntityUid&) const noexcept override { return nullptr; }
+};
+
+// Two sources as one: `first` answers, `second` fills in. For paddock, the entities synthesised
+// for one request (a file and its directories) over a store of the long-lived ones (agents,
+// sandboxes, action groups).
+class LayeredEntities final : public EntitySource {
+ public:
+  LayeredEntities(const EntitySource& first, const EntitySource& second) noexcept : first_(first), second_(second) {}
+  const Entity* find(const EntityUid& uid) const noexcept override {
+    const Entity* e = first_.find(uid);
+    return e ? e : second_.find(uid);
+  }
+
+ private:
+  const EntitySource& first_;
+  const EntitySource& second_;
 };
 
 // A loaded set of entities. Fill it with add() (or load_entities_json, entities_json.hpp),
 // then call finish(), which computes every entity's ancestors and rejects cycles.
 class EntityStore final : public EntitySource {
-public:
+ public:
   EntityStore() = default;
   EntityStore(const EntityStore&) = delete;
   EntityStore& operator=(const EntityStore&) = delete;
@@ -70,7 +86,7 @@ public:
     for (const auto& e : order_) f(*e);
   }
 
-private:
+ private:
   std::unique_ptr<LiteralStore> storage_ = std::make_unique<LiteralStore>();
   UidMap<Entity*> entities_;
   std::vector<std::unique_ptr<Entity>> order_;

@@ -18,9 +18,9 @@ struct OpName {
 };
 
 constexpr OpName kBinary[] = {
-    {ExprKind::Eq, "=="},   {ExprKind::NotEq, "!="}, {ExprKind::In, "in"},      {ExprKind::Less, "<"},
+    {ExprKind::Eq, "=="},     {ExprKind::NotEq, "!="},  {ExprKind::In, "in"},        {ExprKind::Less, "<"},
     {ExprKind::LessEq, "<="}, {ExprKind::Greater, ">"}, {ExprKind::GreaterEq, ">="}, {ExprKind::And, "&&"},
-    {ExprKind::Or, "||"},   {ExprKind::Add, "+"},    {ExprKind::Sub, "-"},       {ExprKind::Mul, "*"},
+    {ExprKind::Or, "||"},     {ExprKind::Add, "+"},     {ExprKind::Sub, "-"},        {ExprKind::Mul, "*"},
 };
 
 // Built-in methods with their own EST node ({"contains": {"left", "right"}}); the others are
@@ -39,7 +39,8 @@ json scope_to_json(const ScopeConstraint& c) {
   using Op = ScopeConstraint::Op;
   json out;
   switch (c.op) {
-    case Op::Any: return json{{"op", "All"}};
+    case Op::Any:
+      return json{{"op", "All"}};
     case Op::Eq:
       out = scope_target_json(c);
       out["op"] = "==";
@@ -48,8 +49,10 @@ json scope_to_json(const ScopeConstraint& c) {
       out = scope_target_json(c);
       out["op"] = "in";
       return out;
-    case Op::Is: return json{{"op", "is"}, {"entity_type", c.entity_type}};
-    case Op::IsIn: return json{{"op", "is"}, {"entity_type", c.entity_type}, {"in", scope_target_json(c)}};
+    case Op::Is:
+      return json{{"op", "is"}, {"entity_type", c.entity_type}};
+    case Op::IsIn:
+      return json{{"op", "is"}, {"entity_type", c.entity_type}, {"in", scope_target_json(c)}};
     case Op::InSet: {
       json entities = json::array();
       for (const EntityUid* u : c.entities) entities.push_back(uid_to_json(*u));
@@ -70,15 +73,23 @@ json expr_to_json(const Expr& e) {
       json v = value_to_json(e.value);
       return json{{"Value", v}};
     }
-    case ExprKind::Var: return json{{"Var", var_name(e.var)}};
-    case ExprKind::Slot: return json{{"Slot", slot_name(e.slot)}};
-    case ExprKind::Not: return json{{"!", {{"arg", expr_to_json(e.children[0])}}}};
-    case ExprKind::Neg: return json{{"neg", {{"arg", expr_to_json(e.children[0])}}}};
+    case ExprKind::Var:
+      return json{{"Var", var_name(e.var)}};
+    case ExprKind::Slot:
+      return json{{"Slot", slot_name(e.slot)}};
+    case ExprKind::Not:
+      return json{{"!", {{"arg", expr_to_json(e.children[0])}}}};
+    case ExprKind::Neg:
+      return json{{"neg", {{"arg", expr_to_json(e.children[0])}}}};
     case ExprKind::If:
       return json{{"if-then-else",
-                   {{"if", expr_to_json(e.children[0])}, {"then", expr_to_json(e.children[1])}, {"else", expr_to_json(e.children[2])}}}};
-    case ExprKind::Has: return json{{"has", {{"left", expr_to_json(e.children[0])}, {"attr", e.name}}}};
-    case ExprKind::GetAttr: return json{{".", {{"left", expr_to_json(e.children[0])}, {"attr", e.name}}}};
+                   {{"if", expr_to_json(e.children[0])},
+                    {"then", expr_to_json(e.children[1])},
+                    {"else", expr_to_json(e.children[2])}}}};
+    case ExprKind::Has:
+      return json{{"has", {{"left", expr_to_json(e.children[0])}, {"attr", e.name}}}};
+    case ExprKind::GetAttr:
+      return json{{".", {{"left", expr_to_json(e.children[0])}, {"attr", e.name}}}};
     case ExprKind::Like: {
       json pattern = json::array();
       for (const auto& p : e.pattern) {
@@ -107,7 +118,8 @@ json expr_to_json(const Expr& e) {
     }
     case ExprKind::Call: {
       const BuiltinInfo& info = builtin_info(e.builtin);
-      if (e.builtin == Builtin::IsEmpty && e.children.size() == 1) return json{{"isEmpty", {{"arg", expr_to_json(e.children[0])}}}};
+      if (e.builtin == Builtin::IsEmpty && e.children.size() == 1)
+        return json{{"isEmpty", {{"arg", expr_to_json(e.children[0])}}}};
       if (binary_method(e.builtin) && e.children.size() == 2) return binary(info.name);
       json args = json::array();
       for (const auto& c : e.children) args.push_back(expr_to_json(c));
@@ -122,7 +134,8 @@ json expr_to_json(const Expr& e) {
 
 json policy_to_json(const PolicyAst& p) {
   json conditions = json::array();
-  for (const auto& c : p.conditions) conditions.push_back({{"kind", c.is_when ? "when" : "unless"}, {"body", expr_to_json(c.body)}});
+  for (const auto& c : p.conditions)
+    conditions.push_back({{"kind", c.is_when ? "when" : "unless"}, {"body", expr_to_json(c.body)}});
   json annotations = json::object();
   for (const auto& a : p.annotations) annotations[a.key] = a.value;
   json out{{"effect", p.effect == Effect::Permit ? "permit" : "forbid"},
@@ -141,7 +154,7 @@ namespace {
 }
 
 class EstReader {
-public:
+ public:
   explicit EstReader(LiteralStore& store) : store_(store) {}
 
   Expr expr(const json& j, const std::string& where, std::size_t depth) {
@@ -157,7 +170,8 @@ public:
       return expr(b[field], at + "." + field, depth + 1);
     };
     auto string_field = [&](const json& b, const char* field) {
-      if (!b.is_object() || !b.contains(field) || !b[field].is_string()) fail(at, fmt::format("missing string \"{}\"", field));
+      if (!b.is_object() || !b.contains(field) || !b[field].is_string())
+        fail(at, fmt::format("missing string \"{}\"", field));
       return b[field].get<std::string>();
     };
     auto finish = [&](ExprKind kind, std::vector<Expr> children) {
@@ -173,8 +187,10 @@ public:
       return e;
     }
     if (key == "Var") {
-      static constexpr std::pair<std::string_view, Var> kVars[] = {
-          {"principal", Var::Principal}, {"action", Var::Action}, {"resource", Var::Resource}, {"context", Var::Context}};
+      static constexpr std::pair<std::string_view, Var> kVars[] = {{"principal", Var::Principal},
+                                                                   {"action", Var::Action},
+                                                                   {"resource", Var::Resource},
+                                                                   {"context", Var::Context}};
       for (const auto& [name, var] : kVars) {
         if (body == name) {
           e.kind = ExprKind::Var;
@@ -207,7 +223,8 @@ public:
       return finish(key == "." ? ExprKind::GetAttr : ExprKind::Has, vec(child(body, "left")));
     }
     if (key == "like") {
-      if (!body.is_object() || !body.contains("pattern") || !body["pattern"].is_array()) fail(at, "missing \"pattern\" array");
+      if (!body.is_object() || !body.contains("pattern") || !body["pattern"].is_array())
+        fail(at, "missing \"pattern\" array");
       for (const auto& elem : body["pattern"]) {
         if (elem == "Wildcard") {
           if (e.pattern.empty() || !e.pattern.back().wildcard) e.pattern.push_back(PatternPart{true, {}});
@@ -226,11 +243,13 @@ public:
       if (body.contains("in")) return finish(ExprKind::Is, vec(child(body, "left"), child(body, "in")));
       return finish(ExprKind::Is, vec(child(body, "left")));
     }
-    if (key == "if-then-else") return finish(ExprKind::If, vec(child(body, "if"), child(body, "then"), child(body, "else")));
+    if (key == "if-then-else")
+      return finish(ExprKind::If, vec(child(body, "if"), child(body, "then"), child(body, "else")));
     if (key == "Set") {
       if (!body.is_array()) fail(at, "expected an array");
       std::vector<Expr> items;
-      for (std::size_t i = 0; i < body.size(); ++i) items.push_back(expr(body[i], fmt::format("{}[{}]", at, i), depth + 1));
+      for (std::size_t i = 0; i < body.size(); ++i)
+        items.push_back(expr(body[i], fmt::format("{}[{}]", at, i), depth + 1));
       return finish(ExprKind::Set, std::move(items));
     }
     if (key == "Record") {
@@ -245,7 +264,8 @@ public:
     if (const BuiltinInfo* info = find_builtin(key)) {
       std::vector<Expr> args;
       if (body.is_array()) {
-        for (std::size_t i = 0; i < body.size(); ++i) args.push_back(expr(body[i], fmt::format("{}[{}]", at, i), depth + 1));
+        for (std::size_t i = 0; i < body.size(); ++i)
+          args.push_back(expr(body[i], fmt::format("{}[{}]", at, i), depth + 1));
       } else if (body.is_object() && body.contains("left") && body.contains("right")) {
         args = vec(child(body, "left"), child(body, "right"));
       } else {
@@ -282,7 +302,8 @@ public:
       target(j, where);
     } else if (op == "in") {
       if (j.contains("entities")) {
-        if (var != Var::Action || !j["entities"].is_array()) fail(where, "only the action scope takes a list of entities");
+        if (var != Var::Action || !j["entities"].is_array())
+          fail(where, "only the action scope takes a list of entities");
         c.op = Op::InSet;
         for (std::size_t i = 0; i < j["entities"].size(); ++i)
           c.entities.push_back(checked_entity(j["entities"][i], var, fmt::format("{}.entities[{}]", where, i)));
@@ -291,7 +312,8 @@ public:
         target(j, where);
       }
     } else if (op == "is" && var != Var::Action) {
-      if (!j.contains("entity_type") || !j["entity_type"].is_string() || !valid_type_name(j["entity_type"].get<std::string>()))
+      if (!j.contains("entity_type") || !j["entity_type"].is_string() ||
+          !valid_type_name(j["entity_type"].get<std::string>()))
         fail(where, "expected an \"entity_type\"");
       c.entity_type = j["entity_type"].get<std::string>();
       c.op = Op::Is;
@@ -305,7 +327,7 @@ public:
     return c;
   }
 
-private:
+ private:
   template <class... E>
   static std::vector<Expr> vec(E&&... items) {
     std::vector<Expr> v;
@@ -325,7 +347,9 @@ private:
 
 }  // namespace
 
-Expr expr_from_json(const json& j, LiteralStore& store) { return EstReader(store).expr(j, "body", 0); }
+Expr expr_from_json(const json& j, LiteralStore& store) {
+  return EstReader(store).expr(j, "body", 0);
+}
 
 PolicyAst policy_from_json(const json& j, LiteralStore& store) {
   if (!j.is_object()) fail("", "expected a policy object");

@@ -10,12 +10,18 @@ namespace paddock::cedar {
 
 std::string_view error_kind_name(ErrorKind kind) noexcept {
   switch (kind) {
-    case ErrorKind::EntityDoesNotExist: return "entityDoesNotExist";
-    case ErrorKind::AttrDoesNotExist: return "attrDoesNotExist";
-    case ErrorKind::TagDoesNotExist: return "tagDoesNotExist";
-    case ErrorKind::TypeError: return "typeError";
-    case ErrorKind::ArithBounds: return "arithBoundsError";
-    case ErrorKind::ExtensionError: return "extensionError";
+    case ErrorKind::EntityDoesNotExist:
+      return "entityDoesNotExist";
+    case ErrorKind::AttrDoesNotExist:
+      return "attrDoesNotExist";
+    case ErrorKind::TagDoesNotExist:
+      return "tagDoesNotExist";
+    case ErrorKind::TypeError:
+      return "typeError";
+    case ErrorKind::ArithBounds:
+      return "arithBoundsError";
+    case ErrorKind::ExtensionError:
+      return "extensionError";
   }
   return "?";
 }
@@ -65,7 +71,8 @@ bool Evaluator::fail(ErrorKind kind, const Expr& at, std::string message) {
 }
 
 bool Evaluator::type_error(const Expr& at, std::string_view expected, const Value& got) {
-  return fail(ErrorKind::TypeError, at, fmt::format("type error: expected {}, got {}", expected, type_name(got.type())));
+  return fail(ErrorKind::TypeError, at,
+              fmt::format("type error: expected {}, got {}", expected, type_name(got.type())));
 }
 
 bool Evaluator::entity_in(const EntityUid& e, const EntityUid& target) const noexcept {
@@ -79,11 +86,16 @@ bool Evaluator::scope_matches(const ScopeConstraint& c, const EntityUid& var, co
   const EntityUid* target = c.entity;
   if (c.slot) target = *c.slot == SlotId::Principal ? slots.principal : slots.resource;
   switch (c.op) {
-    case Op::Any: return true;
-    case Op::Eq: return var == *target;
-    case Op::In: return entity_in(var, *target);
-    case Op::Is: return var.type() == c.entity_type;
-    case Op::IsIn: return var.type() == c.entity_type && entity_in(var, *target);
+    case Op::Any:
+      return true;
+    case Op::Eq:
+      return var == *target;
+    case Op::In:
+      return entity_in(var, *target);
+    case Op::Is:
+      return var.type() == c.entity_type;
+    case Op::IsIn:
+      return var.type() == c.entity_type && entity_in(var, *target);
     case Op::InSet:
       for (const EntityUid* u : c.entities)
         if (entity_in(var, *u)) return true;
@@ -95,13 +107,23 @@ bool Evaluator::scope_matches(const ScopeConstraint& c, const EntityUid& var, co
 bool Evaluator::eval(const Expr& e, Value& out, const SlotValues& slots) {
   slots_ = &slots;
   switch (e.kind) {
-    case ExprKind::Literal: out = e.value; return true;
+    case ExprKind::Literal:
+      out = e.value;
+      return true;
     case ExprKind::Var:
       switch (e.var) {
-        case Var::Principal: out = Value::entity(request_.principal); return true;
-        case Var::Action: out = Value::entity(request_.action); return true;
-        case Var::Resource: out = Value::entity(request_.resource); return true;
-        case Var::Context: out = request_.context; return true;
+        case Var::Principal:
+          out = Value::entity(request_.principal);
+          return true;
+        case Var::Action:
+          out = Value::entity(request_.action);
+          return true;
+        case Var::Resource:
+          out = Value::entity(request_.resource);
+          return true;
+        case Var::Context:
+          out = request_.context;
+          return true;
       }
       return true;
     case ExprKind::Slot: {
@@ -179,8 +201,10 @@ bool Evaluator::eval(const Expr& e, Value& out, const SlotValues& slots) {
         return fail(ErrorKind::TypeError, e, "duplicate key in record");
       return true;
     }
-    case ExprKind::Call: return eval_call(e, out);
-    default: return eval_binary(e, out);
+    case ExprKind::Call:
+      return eval_call(e, out);
+    default:
+      return eval_binary(e, out);
   }
 }
 
@@ -190,15 +214,20 @@ bool Evaluator::eval_binary(const Expr& e, Value& out) {
   if (!eval(e.children[0], l, slots)) return false;
   if (!eval(e.children[1], r, slots)) return false;
   switch (e.kind) {
-    case ExprKind::Eq: out = Value::boolean(l == r); return true;
-    case ExprKind::NotEq: out = Value::boolean(!(l == r)); return true;
-    case ExprKind::In: return eval_in(e, l, r, out);
+    case ExprKind::Eq:
+      out = Value::boolean(l == r);
+      return true;
+    case ExprKind::NotEq:
+      out = Value::boolean(!(l == r));
+      return true;
+    case ExprKind::In:
+      return eval_in(e, l, r, out);
     case ExprKind::Less:
     case ExprKind::LessEq:
     case ExprKind::Greater:
     case ExprKind::GreaterEq: {
-      bool comparable = l.type() == r.type() &&
-                        (l.is(ValueType::Long) || l.is(ValueType::DateTime) || l.is(ValueType::Duration));
+      bool comparable =
+          l.type() == r.type() && (l.is(ValueType::Long) || l.is(ValueType::DateTime) || l.is(ValueType::Duration));
       if (!comparable) {
         if (l.is(ValueType::Long) || l.is(ValueType::DateTime) || l.is(ValueType::Duration))
           return type_error(e.children[1], type_name(l.type()), r);
@@ -227,7 +256,8 @@ bool Evaluator::eval_binary(const Expr& e, Value& out) {
       out = Value::long_(*v);
       return true;
     }
-    default: return fail(ErrorKind::TypeError, e, "unsupported expression");
+    default:
+      return fail(ErrorKind::TypeError, e, "unsupported expression");
   }
 }
 
@@ -261,7 +291,9 @@ bool Evaluator::get_attr(const Expr& e, const Value& target, Value& out) {
   }
   if (!target.is(ValueType::Entity)) return type_error(e.children[0], "entity or record", target);
   const Entity* entity = find_entity(target.as_entity());
-  if (!entity) return fail(ErrorKind::EntityDoesNotExist, e, fmt::format("entity {} does not exist", target.as_entity().to_string()));
+  if (!entity)
+    return fail(ErrorKind::EntityDoesNotExist, e,
+                fmt::format("entity {} does not exist", target.as_entity().to_string()));
   const Value* v = entity->attrs.find(e.name);
   if (!v) {
     return fail(ErrorKind::AttrDoesNotExist, e,
@@ -316,7 +348,9 @@ bool Evaluator::eval_call(const Expr& e, Value& out) {
   auto ext_error = [&](std::string_view fn, std::string_view text) {
     return fail(ErrorKind::ExtensionError, e, fmt::format("{}(): invalid argument {}", fn, quote_string(text)));
   };
-  auto overflow = [&]() { return fail(ErrorKind::ArithBounds, e, fmt::format("overflow in {}()", builtin_info(e.builtin).name)); };
+  auto overflow = [&]() {
+    return fail(ErrorKind::ArithBounds, e, fmt::format("overflow in {}()", builtin_info(e.builtin).name));
+  };
   switch (e.builtin) {
     case Builtin::Ip: {
       if (!expect(0, ValueType::String)) return false;
@@ -377,7 +411,9 @@ bool Evaluator::eval_call(const Expr& e, Value& out) {
         out = Value::boolean(tag != nullptr);
         return true;
       }
-      if (!entity) return fail(ErrorKind::EntityDoesNotExist, e, fmt::format("entity {} does not exist", a.as_entity().to_string()));
+      if (!entity)
+        return fail(ErrorKind::EntityDoesNotExist, e,
+                    fmt::format("entity {} does not exist", a.as_entity().to_string()));
       if (!tag) {
         return fail(ErrorKind::TagDoesNotExist, e,
                     fmt::format("{} does not have the tag {}", a.as_entity().to_string(), quote_string(b.as_string())));
@@ -391,8 +427,8 @@ bool Evaluator::eval_call(const Expr& e, Value& out) {
     case Builtin::IsMulticast: {
       if (!expect(0, ValueType::IpAddr)) return false;
       IpAddr ip = a.as_ip();
-      bool r = e.builtin == Builtin::IsIpv4     ? ip.v4
-               : e.builtin == Builtin::IsIpv6   ? !ip.v4
+      bool r = e.builtin == Builtin::IsIpv4       ? ip.v4
+               : e.builtin == Builtin::IsIpv6     ? !ip.v4
                : e.builtin == Builtin::IsLoopback ? ip_is_loopback(ip)
                                                   : ip_is_multicast(ip);
       out = Value::boolean(r);
@@ -408,10 +444,10 @@ bool Evaluator::eval_call(const Expr& e, Value& out) {
     case Builtin::GreaterThanOrEqual: {
       if (!expect(0, ValueType::Decimal) || !expect(1, ValueType::Decimal)) return false;
       std::int64_t x = a.as_int(), y = b.as_int();
-      bool r = e.builtin == Builtin::LessThan            ? x < y
-               : e.builtin == Builtin::LessThanOrEqual   ? x <= y
-               : e.builtin == Builtin::GreaterThan       ? x > y
-                                                         : x >= y;
+      bool r = e.builtin == Builtin::LessThan          ? x < y
+               : e.builtin == Builtin::LessThanOrEqual ? x <= y
+               : e.builtin == Builtin::GreaterThan     ? x > y
+                                                       : x >= y;
       out = Value::boolean(r);
       return true;
     }

@@ -34,7 +34,7 @@ std::string_view error_kind_name(ErrorKind kind) noexcept;
 
 struct EvalError {
   ErrorKind kind = ErrorKind::TypeError;
-  SourceSpan span;        // the sub-expression that failed
+  SourceSpan span;  // the sub-expression that failed
   std::string message;
 };
 
@@ -45,7 +45,7 @@ struct SlotValues {
 };
 
 class Evaluator {
-public:
+ public:
   // Looks up the request's principal, action and resource once; every later use of them (scope
   // checks, `principal.attr`, `resource in ...`) reuses what was found.
   Evaluator(const Request& request, const EntitySource& entities, Arena& scratch) noexcept;
@@ -70,7 +70,7 @@ public:
 
   const EvalError& error() const noexcept { return error_; }
 
-private:
+ private:
   bool eval_binary(const Expr& e, Value& out);
   bool eval_call(const Expr& e, Value& out);
   bool eval_in(const Expr& e, const Value& l, const Value& r, Value& out);

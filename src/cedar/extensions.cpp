@@ -9,7 +9,9 @@ __extension__ using UInt128 = unsigned __int128;
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -142,8 +144,7 @@ void ip_range(const IpAddr& ip, UInt128& lo, UInt128& hi) {
   UInt128 v = 0;
   for (unsigned i = 0; i < width / 8; ++i) v = (v << 8) | ip.bytes[i];
   unsigned host_bits = width - ip.prefix;
-  UInt128 host_mask = host_bits >= 128 ? ~static_cast<UInt128>(0)
-                                                 : ((static_cast<UInt128>(1) << host_bits) - 1);
+  UInt128 host_mask = host_bits >= 128 ? ~static_cast<UInt128>(0) : ((static_cast<UInt128>(1) << host_bits) - 1);
   lo = v & ~host_mask;
   hi = v | host_mask;
 }

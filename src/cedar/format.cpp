@@ -14,9 +14,12 @@ enum Prec : int { kIf = 0, kOr, kAnd, kRel, kAdd, kMul, kUnary, kMember, kPrimar
 
 int precedence(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::If: return kIf;
-    case ExprKind::Or: return kOr;
-    case ExprKind::And: return kAnd;
+    case ExprKind::If:
+      return kIf;
+    case ExprKind::Or:
+      return kOr;
+    case ExprKind::And:
+      return kAnd;
     case ExprKind::Eq:
     case ExprKind::NotEq:
     case ExprKind::Less:
@@ -26,16 +29,24 @@ int precedence(const Expr& e) {
     case ExprKind::In:
     case ExprKind::Has:
     case ExprKind::Like:
-    case ExprKind::Is: return kRel;
+    case ExprKind::Is:
+      return kRel;
     case ExprKind::Add:
-    case ExprKind::Sub: return kAdd;
-    case ExprKind::Mul: return kMul;
+    case ExprKind::Sub:
+      return kAdd;
+    case ExprKind::Mul:
+      return kMul;
     case ExprKind::Not:
-    case ExprKind::Neg: return kUnary;
-    case ExprKind::GetAttr: return kMember;
-    case ExprKind::Call: return builtin_info(e.builtin).method ? kMember : kPrimary;
-    case ExprKind::Literal: return e.value.is(ValueType::Long) && e.value.as_int() < 0 ? kUnary : kPrimary;
-    default: return kPrimary;
+    case ExprKind::Neg:
+      return kUnary;
+    case ExprKind::GetAttr:
+      return kMember;
+    case ExprKind::Call:
+      return builtin_info(e.builtin).method ? kMember : kPrimary;
+    case ExprKind::Literal:
+      return e.value.is(ValueType::Long) && e.value.as_int() < 0 ? kUnary : kPrimary;
+    default:
+      return kPrimary;
   }
 }
 
@@ -62,19 +73,32 @@ std::string pattern_text(const std::vector<PatternPart>& parts) {
 
 std::string_view binary_op(ExprKind k) {
   switch (k) {
-    case ExprKind::Or: return "||";
-    case ExprKind::And: return "&&";
-    case ExprKind::Eq: return "==";
-    case ExprKind::NotEq: return "!=";
-    case ExprKind::Less: return "<";
-    case ExprKind::LessEq: return "<=";
-    case ExprKind::Greater: return ">";
-    case ExprKind::GreaterEq: return ">=";
-    case ExprKind::In: return "in";
-    case ExprKind::Add: return "+";
-    case ExprKind::Sub: return "-";
-    case ExprKind::Mul: return "*";
-    default: return "?";
+    case ExprKind::Or:
+      return "||";
+    case ExprKind::And:
+      return "&&";
+    case ExprKind::Eq:
+      return "==";
+    case ExprKind::NotEq:
+      return "!=";
+    case ExprKind::Less:
+      return "<";
+    case ExprKind::LessEq:
+      return "<=";
+    case ExprKind::Greater:
+      return ">";
+    case ExprKind::GreaterEq:
+      return ">=";
+    case ExprKind::In:
+      return "in";
+    case ExprKind::Add:
+      return "+";
+    case ExprKind::Sub:
+      return "-";
+    case ExprKind::Mul:
+      return "*";
+    default:
+      return "?";
   }
 }
 
@@ -88,14 +112,18 @@ std::string print_list(const std::vector<Expr>& items, std::size_t from = 0) {
 
 std::string print_unwrapped(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::Literal: return to_cedar(e.value);
-    case ExprKind::Var: return std::string(var_name(e.var));
-    case ExprKind::Slot: return std::string(slot_name(e.slot));
+    case ExprKind::Literal:
+      return to_cedar(e.value);
+    case ExprKind::Var:
+      return std::string(var_name(e.var));
+    case ExprKind::Slot:
+      return std::string(slot_name(e.slot));
     case ExprKind::Not:
     case ExprKind::Neg: {
       // Chains of the same operator need no parentheses (the grammar allows up to four).
       const Expr& child = e.children[0];
-      bool chain = child.kind == e.kind && (child.children[0].kind != e.kind || child.children[0].children[0].kind != e.kind);
+      bool chain =
+          child.kind == e.kind && (child.children[0].kind != e.kind || child.children[0].children[0].kind != e.kind);
       std::string inner = chain ? print_unwrapped(child) : print(child, kMember);
       // "- -1", not "--1", keeps a negated negative literal readable.
       bool space = e.kind == ExprKind::Neg && !inner.empty() && inner[0] == '-';
@@ -121,8 +149,10 @@ std::string print_unwrapped(const Expr& e) {
     case ExprKind::In:
       return fmt::format("{} {} {}", print(e.children[0], kAdd), binary_op(e.kind), print(e.children[1], kAdd));
     case ExprKind::Has:
-      return fmt::format("{} has {}", print(e.children[0], kAdd), is_identifier(e.name) ? e.name : quote_string(e.name));
-    case ExprKind::Like: return fmt::format("{} like {}", print(e.children[0], kAdd), pattern_text(e.pattern));
+      return fmt::format("{} has {}", print(e.children[0], kAdd),
+                         is_identifier(e.name) ? e.name : quote_string(e.name));
+    case ExprKind::Like:
+      return fmt::format("{} like {}", print(e.children[0], kAdd), pattern_text(e.pattern));
     case ExprKind::Is: {
       std::string out = fmt::format("{} is {}", print(e.children[0], kAdd), e.name);
       if (e.children.size() > 1) out += " in " + print(e.children[1], kAdd);
@@ -132,12 +162,14 @@ std::string print_unwrapped(const Expr& e) {
       std::string target = print(e.children[0], kMember);
       return is_identifier(e.name) ? target + "." + e.name : target + "[" + quote_string(e.name) + "]";
     }
-    case ExprKind::Set: return "[" + print_list(e.children) + "]";
+    case ExprKind::Set:
+      return "[" + print_list(e.children) + "]";
     case ExprKind::Record: {
       std::string out = "{";
       for (std::size_t i = 0; i < e.children.size(); ++i) {
         const std::string& k = e.keys[i];
-        out += fmt::format("{}{}: {}", i ? ", " : "", is_identifier(k) ? k : quote_string(k), print(e.children[i], kIf));
+        out +=
+            fmt::format("{}{}: {}", i ? ", " : "", is_identifier(k) ? k : quote_string(k), print(e.children[i], kIf));
       }
       return out + "}";
     }
@@ -162,17 +194,24 @@ std::string scope_target(const ScopeConstraint& c) {
 
 }  // namespace
 
-std::string format_expr(const Expr& e) { return print(e, kIf); }
+std::string format_expr(const Expr& e) {
+  return print(e, kIf);
+}
 
 std::string format_scope(const ScopeConstraint& c, Var var) {
   std::string v(var_name(var));
   using Op = ScopeConstraint::Op;
   switch (c.op) {
-    case Op::Any: return v;
-    case Op::Eq: return v + " == " + scope_target(c);
-    case Op::In: return v + " in " + scope_target(c);
-    case Op::Is: return v + " is " + c.entity_type;
-    case Op::IsIn: return v + " is " + c.entity_type + " in " + scope_target(c);
+    case Op::Any:
+      return v;
+    case Op::Eq:
+      return v + " == " + scope_target(c);
+    case Op::In:
+      return v + " in " + scope_target(c);
+    case Op::Is:
+      return v + " is " + c.entity_type;
+    case Op::IsIn:
+      return v + " is " + c.entity_type + " in " + scope_target(c);
     case Op::InSet: {
       std::string out = v + " in [";
       for (std::size_t i = 0; i < c.entities.size(); ++i) out += (i ? ", " : "") + c.entities[i]->to_string();
@@ -188,15 +227,16 @@ std::string format_policy(const PolicyAst& p) {
   out += fmt::format("{} (\n  {},\n  {},\n  {}\n)", p.effect == Effect::Permit ? "permit" : "forbid",
                      format_scope(p.principal, Var::Principal), format_scope(p.action, Var::Action),
                      format_scope(p.resource, Var::Resource));
-  for (const auto& c : p.conditions) out += fmt::format("\n{} {{ {} }}", c.is_when ? "when" : "unless", format_expr(c.body));
+  for (const auto& c : p.conditions)
+    out += fmt::format("\n{} {{ {} }}", c.is_when ? "when" : "unless", format_expr(c.body));
   return out + ";\n";
 }
 
 namespace {
 
 // The `//` comments in text[begin, end): they sit in the gaps between tokens.
-std::vector<std::string_view> comments_between(std::string_view text, const std::vector<Token>& tokens, std::size_t begin,
-                                               std::size_t end) {
+std::vector<std::string_view> comments_between(std::string_view text, const std::vector<Token>& tokens,
+                                               std::size_t begin, std::size_t end) {
   std::vector<std::string_view> out;
   std::size_t gap_start = 0;
   for (const Token& t : tokens) {

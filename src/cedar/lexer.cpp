@@ -4,9 +4,15 @@ namespace paddock::cedar {
 
 namespace {
 
-bool ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool ident_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool ident_char(char c) {
+  return ident_start(c) || (c >= '0' && c <= '9');
+}
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -67,21 +73,51 @@ std::vector<Token> tokenize(std::string_view text) {
     Tok kind = Tok::Error;
     std::size_t len = 1;
     switch (c) {
-      case '@': kind = Tok::At; break;
-      case '(': kind = Tok::LParen; break;
-      case ')': kind = Tok::RParen; break;
-      case '[': kind = Tok::LBracket; break;
-      case ']': kind = Tok::RBracket; break;
-      case '{': kind = Tok::LBrace; break;
-      case '}': kind = Tok::RBrace; break;
-      case ',': kind = Tok::Comma; break;
-      case ';': kind = Tok::Semi; break;
-      case '.': kind = Tok::Dot; break;
-      case '+': kind = Tok::Plus; break;
-      case '-': kind = Tok::Minus; break;
-      case '*': kind = Tok::Star; break;
-      case '/': kind = Tok::Slash; break;
-      case '%': kind = Tok::Percent; break;
+      case '@':
+        kind = Tok::At;
+        break;
+      case '(':
+        kind = Tok::LParen;
+        break;
+      case ')':
+        kind = Tok::RParen;
+        break;
+      case '[':
+        kind = Tok::LBracket;
+        break;
+      case ']':
+        kind = Tok::RBracket;
+        break;
+      case '{':
+        kind = Tok::LBrace;
+        break;
+      case '}':
+        kind = Tok::RBrace;
+        break;
+      case ',':
+        kind = Tok::Comma;
+        break;
+      case ';':
+        kind = Tok::Semi;
+        break;
+      case '.':
+        kind = Tok::Dot;
+        break;
+      case '+':
+        kind = Tok::Plus;
+        break;
+      case '-':
+        kind = Tok::Minus;
+        break;
+      case '*':
+        kind = Tok::Star;
+        break;
+      case '/':
+        kind = Tok::Slash;
+        break;
+      case '%':
+        kind = Tok::Percent;
+        break;
       case ':':
         kind = two(':') ? Tok::ColonColon : Tok::Colon;
         len = two(':') ? 2 : 1;
@@ -212,13 +248,27 @@ bool unescape_one(std::string_view body, std::size_t& i, bool allow_star, std::s
   char e = body[i + 1];
   i += 2;
   switch (e) {
-    case 'n': out += '\n'; return true;
-    case 'r': out += '\r'; return true;
-    case 't': out += '\t'; return true;
-    case '0': out += '\0'; return true;
-    case '\\': out += '\\'; return true;
-    case '\'': out += '\''; return true;
-    case '"': out += '"'; return true;
+    case 'n':
+      out += '\n';
+      return true;
+    case 'r':
+      out += '\r';
+      return true;
+    case 't':
+      out += '\t';
+      return true;
+    case '0':
+      out += '\0';
+      return true;
+    case '\\':
+      out += '\\';
+      return true;
+    case '\'':
+      out += '\'';
+      return true;
+    case '"':
+      out += '"';
+      return true;
     case '*':
       if (!allow_star) break;
       star = true;
@@ -256,7 +306,8 @@ bool unescape_one(std::string_view body, std::size_t& i, bool allow_star, std::s
       i = close + 1;
       return true;
     }
-    default: break;
+    default:
+      break;
   }
   error = std::string("unknown escape \\") + e;
   return false;
@@ -300,7 +351,15 @@ bool unescape_pattern(std::string_view body, std::vector<PatternPart>& out, std:
         error_offset = at;
         return false;
       }
-      literal() += star ? std::string("*") : decoded;
+      if (star) {
+        literal() += '*';
+      } else if (decoded == "*") {
+        // Cedar unescapes first and then reads stars: only `\*` is a literal star, `\u{2A}` is
+        // a wildcard like `*`.
+        if (out.empty() || !out.back().wildcard) out.push_back(PatternPart{true, {}});
+      } else {
+        literal() += decoded;
+      }
     } else {
       literal() += body[i++];
     }

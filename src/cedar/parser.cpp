@@ -42,7 +42,7 @@ struct SyntaxError {
 };
 
 class Parser {
-public:
+ public:
   Parser(const std::shared_ptr<const Source>& source, LiteralStore& store)
       : source_(source), store_(store), tokens_(tokenize(source->text)) {}
 
@@ -65,7 +65,8 @@ public:
   std::optional<Expr> parse_single(std::vector<Diagnostic>& diagnostics) {
     try {
       Expr e = parse_expr();
-      if (peek().kind != Tok::End) fail(peek().span, fmt::format("unexpected {} after the expression", describe(peek())));
+      if (peek().kind != Tok::End)
+        fail(peek().span, fmt::format("unexpected {} after the expression", describe(peek())));
       return e;
     } catch (const SyntaxError& e) {
       diagnostics.push_back(Diagnostic{Diagnostic::Severity::Error, e.message, e.hint, source_, e.span});
@@ -87,7 +88,7 @@ public:
     }
   }
 
-private:
+ private:
   // ---- tokens ----
   const Token& peek(std::size_t k = 0) const { return tokens_[std::min(pos_ + k, tokens_.size() - 1)]; }
   const Token& next() {
@@ -115,22 +116,27 @@ private:
 
   static std::string describe(const Token& t) {
     switch (t.kind) {
-      case Tok::End: return "end of input";
-      case Tok::Str: return "a string";
+      case Tok::End:
+        return "end of input";
+      case Tok::Str:
+        return "a string";
       case Tok::Error:
         if (!t.text.empty() && t.text.front() == '"') return "an unterminated string";
         return fmt::format("`{}`", t.text);
-      default: return fmt::format("`{}`", t.text);
+      default:
+        return fmt::format("`{}`", t.text);
     }
   }
 
   const Token& expect(Tok kind, std::string_view what, std::string_view hint = {}) {
-    if (peek().kind != kind) fail(peek().span, fmt::format("expected {}, found {}", what, describe(peek())), std::string(hint));
+    if (peek().kind != kind)
+      fail(peek().span, fmt::format("expected {}, found {}", what, describe(peek())), std::string(hint));
     return next();
   }
 
   void expect_ident(std::string_view word, std::string_view hint = {}) {
-    if (!peek_ident(word)) fail(peek().span, fmt::format("expected `{}`, found {}", word, describe(peek())), std::string(hint));
+    if (!peek_ident(word))
+      fail(peek().span, fmt::format("expected `{}`, found {}", word, describe(peek())), std::string(hint));
     next();
   }
 
@@ -157,7 +163,8 @@ private:
     SourceSpan begin = peek().span;
     while (peek().kind == Tok::At) {
       SourceSpan at = next().span;
-      if (peek().kind != Tok::Ident) fail(peek().span, "expected an annotation name after `@`", "annotations look like @id(\"read-docs\")");
+      if (peek().kind != Tok::Ident)
+        fail(peek().span, "expected an annotation name after `@`", "annotations look like @id(\"read-docs\")");
       Annotation a;
       a.key = std::string(next().text);
       if (accept(Tok::LParen)) {
@@ -165,7 +172,8 @@ private:
         expect(Tok::RParen, "`)`");
       }
       a.span = span_from(at);
-      if (policy.annotation(a.key)) fail(a.span, fmt::format("duplicate annotation @{}", a.key), "each annotation may appear once per policy");
+      if (policy.annotation(a.key))
+        fail(a.span, fmt::format("duplicate annotation @{}", a.key), "each annotation may appear once per policy");
       policy.annotations.push_back(std::move(a));
     }
     if (accept_ident("permit")) {
@@ -182,14 +190,16 @@ private:
     parse_scope_var(policy.action, Var::Action);
     expect(Tok::Comma, "`,` after the action constraint");
     parse_scope_var(policy.resource, Var::Resource);
-    if (peek().kind == Tok::Comma) fail(peek().span, "the scope has exactly three parts: principal, action, resource");
+    accept(Tok::Comma);  // Cedar accepts a trailing comma
+    if (peek().kind != Tok::RParen) fail(peek().span, "the scope has exactly three parts: principal, action, resource");
     expect(Tok::RParen, "`)` closing the scope");
     while (peek_ident("when") || peek_ident("unless")) {
       Condition c;
       SourceSpan cbegin = peek().span;
       c.is_when = next().text == "when";
       expect(Tok::LBrace, "`{`");
-      if (peek().kind == Tok::RBrace) fail(peek().span, "empty condition", "write an expression inside the braces, or remove the condition");
+      if (peek().kind == Tok::RBrace)
+        fail(peek().span, "empty condition", "write an expression inside the braces, or remove the condition");
       c.body = parse_expr();
       expect(Tok::RBrace, "`}` closing the condition", "conditions hold one expression; combine several with && or ||");
       c.span = span_from(cbegin);
@@ -214,7 +224,9 @@ private:
       c.op = ScopeConstraint::Op::Eq;
       scope_target(c, var);
     } else if (accept_ident("is")) {
-      if (var == Var::Action) fail(tokens_[pos_ - 1].span, "`is` cannot constrain the action", "use action == Action::\"name\" or action in [...]");
+      if (var == Var::Action)
+        fail(tokens_[pos_ - 1].span, "`is` cannot constrain the action",
+             "use action == Action::\"name\" or action in [...]");
       c.op = ScopeConstraint::Op::Is;
       c.entity_type = parse_type_name();
       if (accept_ident("in")) {
@@ -271,7 +283,8 @@ private:
 
   // IDENT {'::' IDENT}, names only (no trailing string).
   std::string parse_type_name() {
-    if (peek().kind != Tok::Ident) fail(peek().span, fmt::format("expected an entity type name, found {}", describe(peek())));
+    if (peek().kind != Tok::Ident)
+      fail(peek().span, fmt::format("expected an entity type name, found {}", describe(peek())));
     std::string name = checked_name_part(next());
     while (peek().kind == Tok::ColonColon && peek(1).kind == Tok::Ident) {
       next();
@@ -294,7 +307,8 @@ private:
         std::string id = unescape(next());
         return store_.keep(EntityUid(std::move(type), std::move(id)));
       }
-      if (peek().kind != Tok::Ident) fail(peek().span, fmt::format("expected a name or a quoted id, found {}", describe(peek())));
+      if (peek().kind != Tok::Ident)
+        fail(peek().span, fmt::format("expected a name or a quoted id, found {}", describe(peek())));
       type += "::" + checked_name_part(next());
     }
   }
@@ -302,7 +316,8 @@ private:
   // ---- expressions ----
   struct DepthGuard {
     explicit DepthGuard(Parser& p) : parser(p) {
-      if (++parser.depth_ > kMaxNesting) parser.fail(parser.peek().span, "expression nested too deeply", fmt::format("at most {} levels", kMaxNesting));
+      if (++parser.depth_ > kMaxNesting)
+        parser.fail(parser.peek().span, "expression nested too deeply", fmt::format("at most {} levels", kMaxNesting));
     }
     ~DepthGuard() { --parser.depth_; }
     DepthGuard(const DepthGuard&) = delete;
@@ -317,7 +332,8 @@ private:
     std::uint32_t h = 0;
     for (const auto& c : children) h = std::max(h, c.height);
     e.height = h + 1;
-    if (e.height > kMaxNesting) fail(span, "expression nested too deeply", fmt::format("at most {} levels", kMaxNesting));
+    if (e.height > kMaxNesting)
+      fail(span, "expression nested too deeply", fmt::format("at most {} levels", kMaxNesting));
     e.children = std::move(children);
     return e;
   }
@@ -367,21 +383,29 @@ private:
 
   std::optional<ExprKind> relop() const {
     switch (peek().kind) {
-      case Tok::EqEq: return ExprKind::Eq;
-      case Tok::NotEq: return ExprKind::NotEq;
-      case Tok::Less: return ExprKind::Less;
-      case Tok::LessEq: return ExprKind::LessEq;
-      case Tok::Greater: return ExprKind::Greater;
-      case Tok::GreaterEq: return ExprKind::GreaterEq;
+      case Tok::EqEq:
+        return ExprKind::Eq;
+      case Tok::NotEq:
+        return ExprKind::NotEq;
+      case Tok::Less:
+        return ExprKind::Less;
+      case Tok::LessEq:
+        return ExprKind::LessEq;
+      case Tok::Greater:
+        return ExprKind::Greater;
+      case Tok::GreaterEq:
+        return ExprKind::GreaterEq;
       case Tok::Ident:
         if (peek().text == "in") return ExprKind::In;
         return std::nullopt;
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
 
   bool at_relation_operator() const {
-    return relop().has_value() || peek_ident("has") || peek_ident("like") || peek_ident("is") || peek().kind == Tok::Assign;
+    return relop().has_value() || peek_ident("has") || peek_ident("like") || peek_ident("is") ||
+           peek().kind == Tok::Assign;
   }
 
   Expr parse_relation() {
@@ -393,7 +417,8 @@ private:
     } else if (accept_ident("has")) {
       l = parse_has(std::move(l));
     } else if (accept_ident("like")) {
-      const Token& t = expect(Tok::Str, "a string pattern after `like`", "patterns are string literals; * matches any text, \\* a star");
+      const Token& t = expect(Tok::Str, "a string pattern after `like`",
+                              "patterns are string literals; * matches any text, \\* a star");
       Expr e = unary(ExprKind::Like, SourceSpan{l.span.begin, t.span.end}, std::move(l));
       std::string error;
       std::size_t at = 0;
@@ -414,7 +439,8 @@ private:
     } else {
       return l;
     }
-    if (at_relation_operator()) fail(peek().span, "comparison operators cannot be chained", "add parentheses, e.g. (a < b) == c");
+    if (at_relation_operator())
+      fail(peek().span, "comparison operators cannot be chained", "add parentheses, e.g. (a < b) == c");
     return l;
   }
 
@@ -448,7 +474,8 @@ private:
   }
 
   std::pair<std::string, SourceSpan> attribute_name() {
-    if (peek().kind != Tok::Ident) fail(peek().span, fmt::format("expected an attribute name, found {}", describe(peek())));
+    if (peek().kind != Tok::Ident)
+      fail(peek().span, fmt::format("expected an attribute name, found {}", describe(peek())));
     const Token& t = next();
     if (is_reserved(t.text)) {
       fail(t.span, fmt::format("`{}` is a reserved word", t.text),
@@ -470,7 +497,8 @@ private:
     Expr l = parse_unary();
     while (true) {
       if (peek().kind == Tok::Slash || peek().kind == Tok::Percent) {
-        fail(peek().span, fmt::format("`{}` is not supported in Cedar", peek().text), "Cedar has +, - and * on Longs only");
+        fail(peek().span, fmt::format("`{}` is not supported in Cedar", peek().text),
+             "Cedar has +, - and * on Longs only");
       }
       if (!accept(Tok::Star)) return l;
       l = binary(ExprKind::Mul, std::move(l), parse_unary());
@@ -510,13 +538,15 @@ private:
       if (v > (static_cast<UInt128>(1) << 63)) break;
     }
     UInt128 limit = (static_cast<UInt128>(1) << 63) - (negative ? 0 : 1);
-    if (v > limit) fail(t.span, fmt::format("integer literal {}{} does not fit in 64 bits", negative ? "-" : "", t.text),
-                        "Cedar Longs range from -9223372036854775808 to 9223372036854775807");
+    if (v > limit)
+      fail(t.span, fmt::format("integer literal {}{} does not fit in 64 bits", negative ? "-" : "", t.text),
+           "Cedar Longs range from -9223372036854775808 to 9223372036854775807");
     Expr e;
     e.kind = ExprKind::Literal;
     e.span = t.span;
     auto magnitude = static_cast<unsigned long long>(v);
-    e.value = Value::long_(negative ? static_cast<std::int64_t>(0ULL - magnitude) : static_cast<std::int64_t>(magnitude));
+    e.value =
+        Value::long_(negative ? static_cast<std::int64_t>(0ULL - magnitude) : static_cast<std::int64_t>(magnitude));
     return e;
   }
 
@@ -551,9 +581,11 @@ private:
   Expr parse_call(const std::string& name, SourceSpan name_span, std::optional<Expr> receiver, bool method) {
     const BuiltinInfo* info = find_builtin(name);
     if (!info) {
-      fail(name_span, fmt::format("unknown {} `{}`", method ? "method" : "function", name),
-           method ? "methods: contains, containsAll, containsAny, isEmpty, getTag, hasTag, isInRange, lessThan, offset, ..."
-                  : "functions: ip, decimal, datetime, duration");
+      fail(
+          name_span, fmt::format("unknown {} `{}`", method ? "method" : "function", name),
+          method
+              ? "methods: contains, containsAll, containsAny, isEmpty, getTag, hasTag, isInRange, lessThan, offset, ..."
+              : "functions: ip, decimal, datetime, duration");
     }
     if (info->method != method) {
       fail(name_span, fmt::format("`{}` is a {}", name, info->method ? "method" : "function"),
@@ -581,7 +613,8 @@ private:
   Expr parse_primary() {
     const Token& t = peek();
     switch (t.kind) {
-      case Tok::Int: return int_literal(next(), false);
+      case Tok::Int:
+        return int_literal(next(), false);
       case Tok::Str: {
         next();
         Expr e;
@@ -611,11 +644,15 @@ private:
         expect(Tok::RBracket, "`]` closing the set");
         return node(ExprKind::Set, span_from(begin), std::move(elements));
       }
-      case Tok::LBrace: return parse_record();
-      case Tok::Ident: return parse_name();
-      default: break;
+      case Tok::LBrace:
+        return parse_record();
+      case Tok::Ident:
+        return parse_name();
+      default:
+        break;
     }
-    if (t.kind == Tok::Error && !t.text.empty() && t.text.front() == '"') fail(t.span, "unterminated string", "close it with \"");
+    if (t.kind == Tok::Error && !t.text.empty() && t.text.front() == '"')
+      fail(t.span, "unterminated string", "close it with \"");
     fail(t.span, fmt::format("expected an expression, found {}", describe(t)));
   }
 

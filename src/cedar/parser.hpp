@@ -19,7 +19,7 @@ namespace paddock::cedar {
 inline constexpr std::size_t kMaxNesting = 400;
 
 struct ParsedPolicies {
-  std::vector<PolicyAst> policies;   // in source order (their ids are policy0, policy1, ...)
+  std::vector<PolicyAst> policies;  // in source order (their ids are policy0, policy1, ...)
   std::vector<Diagnostic> diagnostics;
 };
 

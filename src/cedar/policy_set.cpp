@@ -110,8 +110,8 @@ std::vector<Diagnostic> PolicySetBuilder::add_template_text(std::string id, std:
   ParsedPolicies parsed = parse_policies(source, *store_);
   if (has_errors(parsed.diagnostics)) return std::move(parsed.diagnostics);
   if (parsed.policies.size() != 1) {
-    parsed.diagnostics.push_back(Diagnostic{Diagnostic::Severity::Error,
-                                            fmt::format("template `{}` must be exactly one policy", id), {}, source, {}});
+    parsed.diagnostics.push_back(Diagnostic{
+        Diagnostic::Severity::Error, fmt::format("template `{}` must be exactly one policy", id), {}, source, {}});
     return std::move(parsed.diagnostics);
   }
   add_template(std::move(id), std::move(parsed.policies.front()));
@@ -125,8 +125,10 @@ void PolicySetBuilder::link(const std::string& template_id, std::string new_id, 
   check_new_id(new_id);
   const PolicyAst& t = *it->second;
   auto slot_value = [&](bool wanted, std::optional<EntityUid>& value, std::string_view slot) -> const EntityUid* {
-    if (wanted && !value) throw PolicyError(fmt::format("linking `{}`: template `{}` needs a value for {}", new_id, template_id, slot));
-    if (!wanted && value) throw PolicyError(fmt::format("linking `{}`: template `{}` has no slot {}", new_id, template_id, slot));
+    if (wanted && !value)
+      throw PolicyError(fmt::format("linking `{}`: template `{}` needs a value for {}", new_id, template_id, slot));
+    if (!wanted && value)
+      throw PolicyError(fmt::format("linking `{}`: template `{}` has no slot {}", new_id, template_id, slot));
     return value ? store_->keep(std::move(*value)) : nullptr;
   };
   Policy p;
@@ -160,11 +162,15 @@ std::shared_ptr<const PolicySet> PolicySetBuilder::build() {
     };
     switch (action.op) {
       case ScopeConstraint::Op::Eq:
-      case ScopeConstraint::Op::In: add(set->by_action_[action.entity]); break;
+      case ScopeConstraint::Op::In:
+        add(set->by_action_[action.entity]);
+        break;
       case ScopeConstraint::Op::InSet:
         for (const EntityUid* a : action.entities) add(set->by_action_[a]);
         break;
-      default: add(set->any_action_); break;
+      default:
+        add(set->any_action_);
+        break;
     }
   }
   return set;
@@ -172,7 +178,9 @@ std::shared_ptr<const PolicySet> PolicySetBuilder::build() {
 
 namespace {
 
-bool is_literal(const Expr& e) { return e.kind == ExprKind::Literal; }
+bool is_literal(const Expr& e) {
+  return e.kind == ExprKind::Literal;
+}
 
 }  // namespace
 
@@ -180,7 +188,8 @@ void fold_constants(Expr& e, LiteralStore& store) {
   for (auto& c : e.children) fold_constants(c, store);
   // Tags depend on the entities of the request, everything else here only on the operands.
   bool reads_entities = e.kind == ExprKind::Call && (e.builtin == Builtin::GetTag || e.builtin == Builtin::HasTag);
-  bool foldable = (e.kind == ExprKind::Set || e.kind == ExprKind::Record || e.kind == ExprKind::Call) && !reads_entities;
+  bool foldable =
+      (e.kind == ExprKind::Set || e.kind == ExprKind::Record || e.kind == ExprKind::Call) && !reads_entities;
   if (!foldable || !std::all_of(e.children.begin(), e.children.end(), is_literal)) return;
   static const EmptyEntities kNoEntities;
   Request request;

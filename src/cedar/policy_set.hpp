@@ -39,11 +39,13 @@ struct Policy {
 };
 
 class PolicySet {
-public:
+ public:
   const std::vector<Policy>& policies() const noexcept { return policies_; }
   const Policy* find(std::string_view id) const noexcept;
   // Templates by id (not evaluated until linked).
-  const std::map<std::string, std::shared_ptr<const PolicyAst>, std::less<>>& templates() const noexcept { return templates_; }
+  const std::map<std::string, std::shared_ptr<const PolicyAst>, std::less<>>& templates() const noexcept {
+    return templates_;
+  }
 
   // Calls f(policy index) for every policy whose action and resource scope may match; each index
   // at most once provided `seen` is an array of policies().size() entries, all != `stamp` on entry.
@@ -51,7 +53,7 @@ public:
   void for_each_candidate(const EntityUid& action, const Entity* action_entity, const EntityUid& resource,
                           const Entity* resource_entity, std::uint32_t* seen, std::uint32_t stamp, F&& f) const;
 
-private:
+ private:
   friend class PolicySetBuilder;
 
   // Policies whose action scope names the same action (or any action), split by resource scope.
@@ -74,12 +76,12 @@ private:
 
 // How policies get their ids.
 enum class PolicyIds {
-  Positional,    // policy0, policy1, ... across all added text, as Cedar does
-  Annotations,   // @id("...") when present (must be unique), else positional
+  Positional,   // policy0, policy1, ... across all added text, as Cedar does
+  Annotations,  // @id("...") when present (must be unique), else positional
 };
 
 class PolicySetBuilder {
-public:
+ public:
   explicit PolicySetBuilder(PolicyIds ids = PolicyIds::Positional);
 
   // Parses policy text; static policies are added, templates registered (id: policyN or @id).
@@ -108,7 +110,7 @@ public:
   // Adds text and throws PolicyError with all diagnostics when it does not parse.
   void add_text_or_throw(std::string name, std::string text);
 
-private:
+ private:
   std::string next_id(const PolicyAst& ast);
   void check_new_id(const std::string& id) const;
 

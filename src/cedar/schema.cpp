@@ -6,6 +6,12 @@
 
 namespace paddock::cedar {
 
+std::shared_ptr<const SchemaType> empty_record_type() {
+  auto t = std::make_shared<SchemaType>();
+  t->kind = SchemaType::Kind::Record;
+  return t;
+}
+
 const EntityTypeDecl* Schema::entity_type(std::string_view name) const noexcept {
   auto it = entity_types_.find(name);
   return it == entity_types_.end() ? nullptr : &it->second;
@@ -19,7 +25,8 @@ const ActionDecl* Schema::action(const EntityUid& uid) const noexcept {
 
 void Schema::add_entity_type(EntityTypeDecl decl) {
   std::string name = decl.name;
-  if (!entity_types_.emplace(name, std::move(decl)).second) throw PolicyError(fmt::format("schema: entity type {} declared twice", name));
+  if (!entity_types_.emplace(name, std::move(decl)).second)
+    throw PolicyError(fmt::format("schema: entity type {} declared twice", name));
 }
 
 void Schema::add_action(ActionDecl decl) {
@@ -34,7 +41,9 @@ void Schema::add_common_type(const std::string& qualified_name, std::shared_ptr<
 
 namespace {
 
-std::string qualify(const std::string& ns, const std::string& name) { return ns.empty() ? name : ns + "::" + name; }
+std::string qualify(const std::string& ns, const std::string& name) {
+  return ns.empty() ? name : ns + "::" + name;
+}
 
 std::shared_ptr<const SchemaType> primitive(std::string_view name) {
   auto make = [](SchemaType::Kind kind, std::string ext = {}) {
@@ -78,10 +87,12 @@ std::shared_ptr<const SchemaType> Schema::resolve_name(const std::string& name, 
   throw PolicyError(fmt::format("schema: unknown type `{}`{}", name, ns.empty() ? "" : " in namespace " + ns));
 }
 
-std::shared_ptr<const SchemaType> Schema::resolve_type(const std::shared_ptr<const SchemaType>& t, std::size_t depth) const {
+std::shared_ptr<const SchemaType> Schema::resolve_type(const std::shared_ptr<const SchemaType>& t,
+                                                       std::size_t depth) const {
   if (!t) return t;
   switch (t->kind) {
-    case SchemaType::Kind::Unresolved: return resolve_name(t->name, t->name_space, depth);
+    case SchemaType::Kind::Unresolved:
+      return resolve_name(t->name, t->name_space, depth);
     case SchemaType::Kind::Set: {
       auto out = std::make_shared<SchemaType>(*t);
       out->element = resolve_type(t->element, depth);
@@ -92,7 +103,8 @@ std::shared_ptr<const SchemaType> Schema::resolve_type(const std::shared_ptr<con
       for (auto& [name, attr] : out->attributes) attr.type = resolve_type(attr.type, depth);
       return out;
     }
-    default: return t;
+    default:
+      return t;
   }
 }
 

@@ -32,12 +32,15 @@ struct SchemaType {
   std::map<std::string, Attribute, std::less<>> attributes;  // Record
 };
 
+// `{}`: the shape of an entity type without attributes, the context of an action without one.
+std::shared_ptr<const SchemaType> empty_record_type();
+
 struct EntityTypeDecl {
-  std::string name;                             // fully qualified
-  std::vector<std::string> member_of;           // parent entity types
-  std::shared_ptr<const SchemaType> shape;      // a Record
-  std::shared_ptr<const SchemaType> tags;       // null when the type has no tags
-  std::vector<std::string> enum_ids;            // enumerated entity ids, if any
+  std::string name;                         // fully qualified
+  std::vector<std::string> member_of;       // parent entity types
+  std::shared_ptr<const SchemaType> shape;  // a Record
+  std::shared_ptr<const SchemaType> tags;   // null when the type has no tags
+  std::vector<std::string> enum_ids;        // enumerated entity ids, if any
 };
 
 struct ActionDecl {
@@ -45,11 +48,11 @@ struct ActionDecl {
   std::vector<EntityUid> member_of;
   std::vector<std::string> principal_types;
   std::vector<std::string> resource_types;
-  std::shared_ptr<const SchemaType> context;    // a Record
+  std::shared_ptr<const SchemaType> context;  // a Record
 };
 
 class Schema {
-public:
+ public:
   // Throw PolicyError with file:line:col diagnostics on malformed input.
   static Schema from_cedar_text(const std::string& name, const std::string& text);
   static Schema from_json(const nlohmann::json& j);
@@ -66,9 +69,10 @@ public:
   void add_common_type(const std::string& qualified_name, std::shared_ptr<const SchemaType> type);
   void resolve();
 
-private:
+ private:
   std::shared_ptr<const SchemaType> resolve_type(const std::shared_ptr<const SchemaType>& t, std::size_t depth) const;
-  std::shared_ptr<const SchemaType> resolve_name(const std::string& name, const std::string& ns, std::size_t depth) const;
+  std::shared_ptr<const SchemaType> resolve_name(const std::string& name, const std::string& ns,
+                                                 std::size_t depth) const;
 
   std::map<std::string, std::shared_ptr<const SchemaType>, std::less<>> common_types_;
   std::map<std::string, EntityTypeDecl, std::less<>> entity_types_;

@@ -29,7 +29,8 @@ std::string string_field(const json& j, const char* key, const std::string& wher
   return j[key].get<std::string>();
 }
 
-std::shared_ptr<const SchemaType> read_type(const json& j, const std::string& ns, const std::string& where, std::size_t depth) {
+std::shared_ptr<const SchemaType> read_type(const json& j, const std::string& ns, const std::string& where,
+                                            std::size_t depth) {
   if (depth > 200) fail(where, "type nested too deeply");
   if (!j.is_object()) fail(where, "expected a type object");
   std::string type = string_field(j, "type", where);
@@ -94,13 +95,8 @@ Schema Schema::from_json(const json& j) {
         EntityTypeDecl d;
         d.name = qualify(ns, name);
         d.member_of = name_list(decl.value("memberOfTypes", json::array()), ns);
-        if (decl.contains("shape")) {
-          d.shape = read_type(decl["shape"], ns, where + ".entityTypes." + name + ".shape", 0);
-        } else {
-          auto record = std::make_shared<SchemaType>();
-          record->kind = SchemaType::Kind::Record;
-          d.shape = record;
-        }
+        d.shape = decl.contains("shape") ? read_type(decl["shape"], ns, where + ".entityTypes." + name + ".shape", 0)
+                                         : empty_record_type();
         if (decl.contains("tags")) d.tags = read_type(decl["tags"], ns, where + ".entityTypes." + name + ".tags", 0);
         if (decl.contains("enum"))
           for (const auto& id : decl["enum"]) d.enum_ids.push_back(id.get<std::string>());
@@ -118,13 +114,9 @@ Schema Schema::from_json(const json& j) {
         const json applies = decl.value("appliesTo", json::object());
         a.principal_types = name_list(applies.value("principalTypes", json::array()), ns);
         a.resource_types = name_list(applies.value("resourceTypes", json::array()), ns);
-        if (applies.contains("context")) {
-          a.context = read_type(applies["context"], ns, where + ".actions." + name + ".context", 0);
-        } else {
-          auto record = std::make_shared<SchemaType>();
-          record->kind = SchemaType::Kind::Record;
-          a.context = record;
-        }
+        a.context = applies.contains("context")
+                        ? read_type(applies["context"], ns, where + ".actions." + name + ".context", 0)
+                        : empty_record_type();
         schema.add_action(std::move(a));
       }
     }

@@ -20,7 +20,7 @@ struct SchemaSyntaxError {
 };
 
 class SchemaParser {
-public:
+ public:
   SchemaParser(std::shared_ptr<const Source> source, Schema& schema)
       : source_(std::move(source)), schema_(schema), tokens_(tokenize(source_->text)) {}
 
@@ -38,10 +38,12 @@ public:
     }
   }
 
-  [[noreturn]] void fail(SourceSpan span, std::string message) const { throw SchemaSyntaxError{span, std::move(message)}; }
+  [[noreturn]] void fail(SourceSpan span, std::string message) const {
+    throw SchemaSyntaxError{span, std::move(message)};
+  }
   const Token& peek(std::size_t k = 0) const { return tokens_[std::min(pos_ + k, tokens_.size() - 1)]; }
 
-private:
+ private:
   const Token& next() {
     const Token& t = tokens_[pos_];
     if (pos_ + 1 < tokens_.size()) ++pos_;
@@ -132,7 +134,7 @@ private:
       if (accept_ident("tags")) decl.tags = type(ns);
     }
     expect(Tok::Semi, "`;` after the entity declaration");
-    if (!decl.shape) decl.shape = std::make_shared<SchemaType>(SchemaType{SchemaType::Kind::Record, {}, {}, {}, {}});
+    if (!decl.shape) decl.shape = empty_record_type();
     for (const auto& n : names) {
       EntityTypeDecl d = decl;
       d.name = qualify(ns, n);
@@ -197,7 +199,7 @@ private:
       expect(Tok::RBrace, "`}`");
     }
     expect(Tok::Semi, "`;` after the action declaration");
-    if (!decl.context) decl.context = std::make_shared<SchemaType>(SchemaType{SchemaType::Kind::Record, {}, {}, {}, {}});
+    if (!decl.context) decl.context = empty_record_type();
     for (const auto& n : names) {
       ActionDecl d = decl;
       d.uid = EntityUid(qualify(ns, "Action"), n);
@@ -239,7 +241,8 @@ private:
       a.required = !accept(Tok::Question);
       expect(Tok::Colon, "`:` after the attribute name");
       a.type = type(ns);
-      if (!t->attributes.emplace(attr, std::move(a)).second) fail(at, fmt::format("attribute `{}` declared twice", attr));
+      if (!t->attributes.emplace(attr, std::move(a)).second)
+        fail(at, fmt::format("attribute `{}` declared twice", attr));
       if (!accept(Tok::Comma)) break;
     }
     expect(Tok::RBrace, "`}` closing the record type");
@@ -263,7 +266,8 @@ Schema Schema::from_cedar_text(const std::string& name, const std::string& text)
   try {
     SchemaParser(source, schema).parse();
   } catch (const SchemaSyntaxError& e) {
-    throw PolicyError({Diagnostic{Diagnostic::Severity::Error, e.message, "see the Cedar schema format", source, e.span}});
+    throw PolicyError(
+        {Diagnostic{Diagnostic::Severity::Error, e.message, "see the Cedar schema format", source, e.span}});
   }
   schema.resolve();
   return schema;

@@ -84,7 +84,8 @@ Outcome authorize_one(const Fixture& f, const json& request) {
     r.action = &action;
     r.resource = &resource;
     const Schema* schema = f.schema ? &*f.schema : nullptr;
-    r.context = context_from_json(request.contains("context") ? request["context"] : json(), context_store, schema, &action);
+    r.context =
+        context_from_json(request.contains("context") ? request["context"] : json(), context_store, schema, &action);
     Authorizer authorizer;
     Response response = authorizer.authorize(*f.policies, r, f.entities);
     out.decision = std::string(decision_name(response.decision));
@@ -101,7 +102,8 @@ Outcome authorize_one(const Fixture& f, const json& request) {
 bool matches(const Outcome& got, const json& expected) {
   if (expected.value("failure", false)) return got.failure.has_value();
   if (got.failure) return false;
-  return got.decision == expected.value("decision", "") && got.reason == id_set(expected.value("reason", json::array())) &&
+  return got.decision == expected.value("decision", "") &&
+         got.reason == id_set(expected.value("reason", json::array())) &&
          got.errors == id_set(expected.value("errors", json::array()));
 }
 
@@ -184,6 +186,11 @@ TestSummary run_probe_file(const std::filesystem::path& jsonl_file) {
       PolicySetBuilder builder;
       const json& policies = probe.value("policies", json(""));
       if (policies.is_string()) {
+        // Like the reference's "staticPolicies": templates go under "templates".
+        PolicySetBuilder check;
+        check.add_text_or_throw("<policies>", policies.get<std::string>());
+        if (!check.build()->templates().empty())
+          throw PolicyError("\"policies\" holds a template (slots); put it under \"templates\"");
         builder.add_text_or_throw("<policies>", policies.get<std::string>());
       } else if (policies.is_object()) {
         for (const auto& [id, text] : policies.items()) {
@@ -206,11 +213,13 @@ TestSummary run_probe_file(const std::filesystem::path& jsonl_file) {
           const json& values = link.at("values");
           if (values.contains("?principal")) principal = request_uid(values["?principal"], "?principal");
           if (values.contains("?resource")) resource = request_uid(values["?resource"], "?resource");
-          builder.link(link.at("templateId").get<std::string>(), link.at("newId").get<std::string>(), principal, resource);
+          builder.link(link.at("templateId").get<std::string>(), link.at("newId").get<std::string>(), principal,
+                       resource);
         }
       }
       fixture.policies = builder.build();
-      load_entities_json(probe.value("entities", json::array()), fixture.entities, fixture.schema ? &*fixture.schema : nullptr);
+      load_entities_json(probe.value("entities", json::array()), fixture.entities,
+                         fixture.schema ? &*fixture.schema : nullptr);
       fixture.entities.finish();
       got = authorize_one(fixture, probe);
     } catch (const Error& e) {

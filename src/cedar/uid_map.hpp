@@ -16,7 +16,7 @@ namespace paddock::cedar {
 
 template <class V>
 class UidMap {
-public:
+ public:
   // The value for `key`, default-constructed on first use. `key` must outlive the map.
   V& operator[](const EntityUid* key) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
@@ -48,7 +48,7 @@ public:
       if (s.key) f(*s.key, s.value);
   }
 
-private:
+ private:
   struct Slot {
     const EntityUid* key = nullptr;
     V value{};

@@ -13,20 +13,32 @@ std::size_t EntityUid::compute_hash(std::string_view type, std::string_view id) 
   return h ^ (std::hash<std::string_view>{}(type) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
 }
 
-std::string EntityUid::to_string() const { return type_ + "::" + quote_string(id_); }
+std::string EntityUid::to_string() const {
+  return type_ + "::" + quote_string(id_);
+}
 
 std::string_view type_name(ValueType type) noexcept {
   switch (type) {
-    case ValueType::Bool: return "bool";
-    case ValueType::Long: return "long";
-    case ValueType::String: return "string";
-    case ValueType::Entity: return "entity";
-    case ValueType::Set: return "set";
-    case ValueType::Record: return "record";
-    case ValueType::Decimal: return "decimal";
-    case ValueType::IpAddr: return "ipaddr";
-    case ValueType::DateTime: return "datetime";
-    case ValueType::Duration: return "duration";
+    case ValueType::Bool:
+      return "bool";
+    case ValueType::Long:
+      return "long";
+    case ValueType::String:
+      return "string";
+    case ValueType::Entity:
+      return "entity";
+    case ValueType::Set:
+      return "set";
+    case ValueType::Record:
+      return "record";
+    case ValueType::Decimal:
+      return "decimal";
+    case ValueType::IpAddr:
+      return "ipaddr";
+    case ValueType::DateTime:
+      return "datetime";
+    case ValueType::Duration:
+      return "duration";
   }
   return "?";
 }
@@ -64,16 +76,19 @@ int compare_uid(const EntityUid& a, const EntityUid& b) {
 int value_compare(const Value& a, const Value& b) noexcept {
   if (a.type() != b.type()) return three_way(a.type(), b.type());
   switch (a.type()) {
-    case ValueType::Bool: return three_way(a.as_bool(), b.as_bool());
+    case ValueType::Bool:
+      return three_way(a.as_bool(), b.as_bool());
     case ValueType::Long:
     case ValueType::Decimal:
     case ValueType::DateTime:
-    case ValueType::Duration: return three_way(a.as_int(), b.as_int());
+    case ValueType::Duration:
+      return three_way(a.as_int(), b.as_int());
     case ValueType::String: {
       int c = a.as_string().compare(b.as_string());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
-    case ValueType::Entity: return compare_uid(a.as_entity(), b.as_entity());
+    case ValueType::Entity:
+      return compare_uid(a.as_entity(), b.as_entity());
     case ValueType::Set: {
       auto x = a.as_set();
       auto y = b.as_set();
@@ -106,14 +121,19 @@ int value_compare(const Value& a, const Value& b) noexcept {
 bool operator==(const Value& a, const Value& b) noexcept {
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case ValueType::Bool: return a.as_bool() == b.as_bool();
+    case ValueType::Bool:
+      return a.as_bool() == b.as_bool();
     case ValueType::Long:
     case ValueType::Decimal:
     case ValueType::DateTime:
-    case ValueType::Duration: return a.as_int() == b.as_int();
-    case ValueType::String: return a.as_string() == b.as_string();
-    case ValueType::Entity: return a.as_entity() == b.as_entity();
-    default: return value_compare(a, b) == 0;
+    case ValueType::Duration:
+      return a.as_int() == b.as_int();
+    case ValueType::String:
+      return a.as_string() == b.as_string();
+    case ValueType::Entity:
+      return a.as_entity() == b.as_entity();
+    default:
+      return value_compare(a, b) == 0;
   }
 }
 
@@ -138,8 +158,10 @@ bool make_record(Arena& arena, std::span<RecordEntry> entries, Value& out) {
 
 Value copy_value(const Value& v, Arena& arena, const std::function<const EntityUid*(const EntityUid&)>& keep_uid) {
   switch (v.type()) {
-    case ValueType::String: return Value::string(arena.copy(v.as_string()));
-    case ValueType::Entity: return Value::entity(keep_uid(v.as_entity()));
+    case ValueType::String:
+      return Value::string(arena.copy(v.as_string()));
+    case ValueType::Entity:
+      return Value::entity(keep_uid(v.as_entity()));
     case ValueType::Set: {
       auto elements = v.as_set();
       Value* out = arena.allocate_array<Value>(elements.size());
@@ -153,7 +175,8 @@ Value copy_value(const Value& v, Arena& arena, const std::function<const EntityU
         out[i] = RecordEntry{arena.copy(entries[i].key), copy_value(entries[i].value, arena, keep_uid)};
       return Value::record({out, entries.size()});
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 
@@ -161,12 +184,24 @@ std::string quote_string(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\0': out += "\\0"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\0':
+        out += "\\0";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += fmt::format("\\u{{{:x}}}", c);
@@ -181,10 +216,14 @@ std::string quote_string(std::string_view s) {
 
 std::string to_cedar(const Value& v) {
   switch (v.type()) {
-    case ValueType::Bool: return v.as_bool() ? "true" : "false";
-    case ValueType::Long: return std::to_string(v.as_int());
-    case ValueType::String: return quote_string(v.as_string());
-    case ValueType::Entity: return v.as_entity().to_string();
+    case ValueType::Bool:
+      return v.as_bool() ? "true" : "false";
+    case ValueType::Long:
+      return std::to_string(v.as_int());
+    case ValueType::String:
+      return quote_string(v.as_string());
+    case ValueType::Entity:
+      return v.as_entity().to_string();
     case ValueType::Set: {
       std::string out = "[";
       for (const auto& e : v.as_set()) out += (out.size() > 1 ? ", " : "") + to_cedar(e);
@@ -192,13 +231,18 @@ std::string to_cedar(const Value& v) {
     }
     case ValueType::Record: {
       std::string out = "{";
-      for (const auto& e : v.as_record()) out += (out.size() > 1 ? ", " : "") + quote_string(e.key) + ": " + to_cedar(e.value);
+      for (const auto& e : v.as_record())
+        out += (out.size() > 1 ? ", " : "") + quote_string(e.key) + ": " + to_cedar(e.value);
       return out + "}";
     }
-    case ValueType::Decimal: return "decimal(" + quote_string(format_decimal(v.as_int())) + ")";
-    case ValueType::IpAddr: return "ip(" + quote_string(format_ip(v.as_ip())) + ")";
-    case ValueType::DateTime: return "datetime(" + quote_string(format_datetime(v.as_int())) + ")";
-    case ValueType::Duration: return "duration(" + quote_string(format_duration(v.as_int())) + ")";
+    case ValueType::Decimal:
+      return "decimal(" + quote_string(format_decimal(v.as_int())) + ")";
+    case ValueType::IpAddr:
+      return "ip(" + quote_string(format_ip(v.as_ip())) + ")";
+    case ValueType::DateTime:
+      return "datetime(" + quote_string(format_datetime(v.as_int())) + ")";
+    case ValueType::Duration:
+      return "duration(" + quote_string(format_duration(v.as_int())) + ")";
   }
   return "?";
 }

@@ -23,7 +23,7 @@ namespace paddock::cedar {
 
 // An entity's unique id: a type name ("NS::Type", normalised) and an id (any string).
 class EntityUid {
-public:
+ public:
   EntityUid() = default;
   EntityUid(std::string type, std::string id)
       : type_(std::move(type)), id_(std::move(id)), hash_(compute_hash(type_, id_)) {}
@@ -38,7 +38,7 @@ public:
   // Cedar text form: Type::"id" with the id escaped.
   std::string to_string() const;
 
-private:
+ private:
   static std::size_t compute_hash(std::string_view type, std::string_view id) noexcept;
 
   std::string type_;
@@ -71,7 +71,7 @@ struct IpAddr {
 struct RecordEntry;
 
 class Value {
-public:
+ public:
   Value() noexcept : type_(ValueType::Bool), b_(false) {}
 
   static Value boolean(bool b) noexcept {
@@ -135,7 +135,7 @@ public:
   // The value of a record's key, or nullptr.
   const Value* find(std::string_view key) const noexcept;
 
-private:
+ private:
   static Value with_int(ValueType t, std::int64_t i) noexcept {
     Value v;
     v.type_ = t;
@@ -170,13 +170,17 @@ inline Value Value::record(std::span<const RecordEntry> entries) noexcept {
   v.record_ = entries.data();
   return v;
 }
-inline std::span<const RecordEntry> Value::as_record() const noexcept { return {record_, size_}; }
+inline std::span<const RecordEntry> Value::as_record() const noexcept {
+  return {record_, size_};
+}
 
 // Structural equality; never fails (values of different types are unequal).
 bool operator==(const Value& a, const Value& b) noexcept;
 // A total order over all values, used to keep sets canonical.
 int value_compare(const Value& a, const Value& b) noexcept;
-inline bool value_less(const Value& a, const Value& b) noexcept { return value_compare(a, b) < 0; }
+inline bool value_less(const Value& a, const Value& b) noexcept {
+  return value_compare(a, b) < 0;
+}
 
 // Sorts and deduplicates `elements` in place, copies them into `arena` and returns the set.
 Value make_set(Arena& arena, std::span<Value> elements);

@@ -132,7 +132,8 @@ int eval(const EvalOptions& o) {
     }
     const Schema* schema_ptr = schema ? &*schema : nullptr;
     EntityStore entities;
-    if (!o.entities.empty()) load_entities_json(parse_json_text(read_text(o.entities), o.entities), entities, schema_ptr);
+    if (!o.entities.empty())
+      load_entities_json(parse_json_text(read_text(o.entities), o.entities), entities, schema_ptr);
     entities.finish();
     EntityUid principal = uid_option(o.principal, "--principal");
     EntityUid action = uid_option(o.action, "--action");
@@ -149,11 +150,13 @@ int eval(const EvalOptions& o) {
       return e.policy->ast->source ? location(*e.policy->ast->source, e.error.span) : e.policy->id;
     };
     if (o.json) {
-      nlohmann::json out{{"decision", decision_name(r.decision)}, {"reason", nlohmann::json::array()},
+      nlohmann::json out{{"decision", decision_name(r.decision)},
+                         {"reason", nlohmann::json::array()},
                          {"errors", nlohmann::json::array()}};
       for (const Policy* p : r.determining) out["reason"].push_back({{"id", p->id}, {"location", p->location()}});
       for (const auto& e : r.errors)
-        out["errors"].push_back({{"policyId", e.policy->id}, {"location", error_location(e)}, {"message", e.error.message}});
+        out["errors"].push_back(
+            {{"policyId", e.policy->id}, {"location", error_location(e)}, {"message", e.error.message}});
       fmt::print("{}\n", out.dump(2));
       return 0;
     }
@@ -162,7 +165,8 @@ int eval(const EvalOptions& o) {
     for (const Policy* p : r.determining)
       fmt::print("  {} by {} ({})\n", r.decision == Decision::Allow ? "permitted" : "forbidden", p->id, p->location());
     for (const auto& e : r.errors)
-      fmt::print("  error in {} at {}: {} (the policy was skipped)\n", e.policy->id, error_location(e), e.error.message);
+      fmt::print("  error in {} at {}: {} (the policy was skipped)\n", e.policy->id, error_location(e),
+                 e.error.message);
     return 0;
   } catch (const PolicyError& e) {
     fmt::print(stderr, "{}", render(e.diagnostics()));
@@ -174,7 +178,8 @@ int test(const std::vector<std::string>& files, const std::string& root) {
   TestSummary total;
   for (const auto& f : files) {
     std::filesystem::path path(f);
-    TestSummary s = path.extension() == ".jsonl" ? run_probe_file(path) : run_test_file(path, root.empty() ? "." : root);
+    TestSummary s =
+        path.extension() == ".jsonl" ? run_probe_file(path) : run_test_file(path, root.empty() ? "." : root);
     total.add(s);
   }
   for (const auto& failure : total.failures) fmt::print("FAIL {}\n", failure);
@@ -227,7 +232,8 @@ void add_policy_command(CLI::App& app, Action& action) {
   auto* eval_cmd = policy->add_subcommand("eval", "Authorize one request against policy files");
   eval_cmd->add_option("--policies", eval_options->policies, "Cedar policy files")->required();
   eval_cmd->add_option("--entities", eval_options->entities, "Entities JSON file");
-  eval_cmd->add_option("--schema", eval_options->schema, "Schema (.cedarschema or .json) for reading entities and context");
+  eval_cmd->add_option("--schema", eval_options->schema,
+                       "Schema (.cedarschema or .json) for reading entities and context");
   eval_cmd->add_option("--principal", eval_options->principal, "e.g. 'User::\"alice\"'")->required();
   eval_cmd->add_option("--action", eval_options->action, "e.g. 'Action::\"read\"'")->required();
   eval_cmd->add_option("--resource", eval_options->resource, "e.g. 'File::\"/etc/hosts\"'")->required();
@@ -240,7 +246,8 @@ void add_policy_command(CLI::App& app, Action& action) {
   auto* test_cmd = policy->add_subcommand("test", "Run Cedar test files (integration-test .json, probe .jsonl)");
   test_cmd->add_option("files", *test_files, "Test files")->required();
   test_cmd->add_option("--root", *test_root, "Folder the paths inside test files are relative to (default: .)");
-  test_cmd->callback([&action, test_files, test_root] { action = [test_files, test_root] { return test(*test_files, *test_root); }; });
+  test_cmd->callback(
+      [&action, test_files, test_root] { action = [test_files, test_root] { return test(*test_files, *test_root); }; });
 
   auto format_file = std::make_shared<std::string>();
   auto format_write = std::make_shared<bool>(false);

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include "cedar_test_util.hpp"
 
 namespace paddock::cedar {
@@ -19,8 +21,9 @@ TEST(CedarAuthorizer, DefaultDenyForbidWinsErrorsAreSkipped) {
   EXPECT_EQ(r.decision, "deny");
   EXPECT_TRUE(r.reason.empty());
 
-  r = authorize(*policies("permit(principal, action, resource);\nforbid(principal == User::\"alice\", action, resource);"),
-                none, kAlice, kView, kPhoto);
+  r = authorize(
+      *policies("permit(principal, action, resource);\nforbid(principal == User::\"alice\", action, resource);"), none,
+      kAlice, kView, kPhoto);
   EXPECT_EQ(r.decision, "deny");
   EXPECT_EQ(r.reason, Ids{"policy1"});
 
@@ -52,7 +55,8 @@ TEST(CedarAuthorizer, TemplatesAndLinks) {
   EXPECT_THROW(builder.link("nope", "y", kAlice, kPhoto), PolicyError);
   EXPECT_THROW(builder.link("policy0", "alice-photos", kAlice, kPhoto), PolicyError);
   auto set = builder.build();
-  auto store = testing::entities(R"([{"uid": {"type": "Photo", "id": "p"}, "parents": [{"type": "Album", "id": "a"}]}])");
+  auto store =
+      testing::entities(R"([{"uid": {"type": "Photo", "id": "p"}, "parents": [{"type": "Album", "id": "a"}]}])");
   auto r = authorize(*set, store, kAlice, kView, kPhoto);
   EXPECT_EQ(r.decision, "allow");
   EXPECT_EQ(r.reason, Ids{"alice-photos"});
@@ -68,9 +72,10 @@ TEST(CedarAuthorizer, IdsFromAnnotationsAndLocations) {
   EXPECT_EQ(set->find("policy1")->location(), "test.cedar:4");
   // Cedar itself names policies by position: @id is only an annotation there.
   EXPECT_NE(policies("@id(\"read\") permit(principal, action, resource);")->find("policy0"), nullptr);
-  EXPECT_THROW(policies("@id(\"x\") permit(principal, action, resource);\n@id(\"x\") forbid(principal, action, resource);",
-                        PolicyIds::Annotations),
-               PolicyError);
+  EXPECT_THROW(
+      policies("@id(\"x\") permit(principal, action, resource);\n@id(\"x\") forbid(principal, action, resource);",
+               PolicyIds::Annotations),
+      PolicyError);
 }
 
 TEST(CedarAuthorizer, TheIndexOnlyNarrowsNeverDrops) {
@@ -106,6 +111,50 @@ TEST(CedarAuthorizer, OneAuthorizerServesManyRequests) {
     authorizer.authorize(*set, request, none, response);
     EXPECT_EQ(response.decision, i % 2 ? Decision::Allow : Decision::Deny);
   }
+}
+
+}  // namespace
+}  // namespace paddock::cedar
+
+namespace paddock::cedar {
+namespace {
+
+// What paddock's policy layer will do: no store of files, each file's ancestor directories made
+// up when asked, layered over a store of the long-lived entities.
+class PathEntities final : public EntitySource {
+ public:
+  const Entity* find(const EntityUid& uid) const noexcept override {
+    if (uid.type() != "File" && uid.type() != "Dir") return nullptr;
+    auto& e = made_.emplace_back();
+    e.uid = &uid;
+    const std::string& path = uid.id();
+    for (std::size_t slash = path.rfind('/', path.size() - 2); slash != std::string::npos && path.size() > 1;
+         slash = slash == 0 ? std::string::npos : path.rfind('/', slash - 1)) {
+      e.ancestors.push_back(&uids_.emplace_back("Dir", path.substr(0, slash + 1)));
+    }
+    e.sort_ancestors();
+    return &e;
+  }
+  mutable std::deque<Entity> made_;
+  mutable std::deque<EntityUid> uids_;
+};
+
+TEST(CedarAuthorizer, LazySourcesNeedNoStore) {
+  auto set = policies(R"(
+    permit(principal in Sandbox::"s", action == Action::"FileOpenReadOnly", resource in Dir::"/home/u/p/");
+    forbid(principal, action, resource in Dir::"/home/u/p/.git/hooks/");
+  )");
+  auto agents =
+      testing::entities(R"([{"uid": {"type": "Agent", "id": "claude"}, "parents": [{"type": "Sandbox", "id": "s"}]}])");
+  PathEntities paths;
+  LayeredEntities entities(paths, agents);
+  EntityUid agent("Agent", "claude"), read("Action", "FileOpenReadOnly");
+  auto allowed = authorize(*set, entities, agent, read, EntityUid("File", "/home/u/p/src/main.c"));
+  EXPECT_EQ(allowed.decision, "allow");
+  auto hook = authorize(*set, entities, agent, read, EntityUid("File", "/home/u/p/.git/hooks/pre-commit"));
+  EXPECT_EQ(hook.decision, "deny");
+  EXPECT_EQ(hook.reason, Ids{"policy1"});
+  EXPECT_EQ(authorize(*set, entities, agent, read, EntityUid("File", "/etc/passwd")).decision, "deny");
 }
 
 }  // namespace

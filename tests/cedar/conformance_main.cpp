@@ -24,14 +24,16 @@ int main(int argc, char** argv) {
   fs::path root = argc > 1 ? fs::path(argv[1]) : fs::path(PADDOCK_CEDAR_CORPUS);
   std::size_t shown = argc > 2 ? std::stoul(argv[2]) : 50;
   if (!fs::is_directory(root / "corpus-tests") || !fs::is_directory(root / "tests")) {
-    fmt::print(stderr, "cedar conformance: corpus not found at {} (expected corpus-tests/ and tests/)\n", root.string());
+    fmt::print(stderr, "cedar conformance: corpus not found at {} (expected corpus-tests/ and tests/)\n",
+               root.string());
     return 1;
   }
   std::vector<fs::path> files;
   for (const char* dir : {"corpus-tests", "tests"})
     for (const auto& e : fs::recursive_directory_iterator(root / dir)) {
       const auto name = e.path().filename().string();
-      if (e.is_regular_file() && e.path().extension() == ".json" && !name.ends_with(".entities.json")) files.push_back(e.path());
+      if (e.is_regular_file() && e.path().extension() == ".json" && !name.ends_with(".entities.json"))
+        files.push_back(e.path());
     }
   std::sort(files.begin(), files.end());
   TestSummary total;

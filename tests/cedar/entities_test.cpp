@@ -75,13 +75,16 @@ TEST(CedarJson, EscapesAndErrors) {
       "i": {"__extn": {"fn": "ip", "arg": "10.0.0.0/8"}},
       "o": {"__extn": {"fn": "offset", "args": [{"__extn": {"fn": "datetime", "arg": "1970-01-01"}},
                                                  {"__extn": {"fn": "duration", "arg": "1s"}}]}},
-      "r": {"type": "U", "id": "y"}})", "t"), store, "v");
+      "r": {"type": "U", "id": "y"}})",
+                                           "t"),
+                           store, "v");
   EXPECT_EQ(to_cedar(*v.find("e")), "NS::U::\"x\"");
   EXPECT_EQ(to_cedar(*v.find("i")), "ip(\"10.0.0.0/8\")");
   EXPECT_EQ(v.find("o")->as_int(), 1000);
   EXPECT_TRUE(v.find("r")->is(ValueType::Record));  // without a schema, not an entity reference
   EXPECT_THROW(parse_json_text(R"({"a": 1, "a": 2})", "t"), PolicyError);
-  EXPECT_THROW(value_from_json(parse_json_text(R"({"__extn": {"fn": "ip", "arg": "nope"}})", "t"), store, "v"), PolicyError);
+  EXPECT_THROW(value_from_json(parse_json_text(R"({"__extn": {"fn": "ip", "arg": "nope"}})", "t"), store, "v"),
+               PolicyError);
   EXPECT_THROW(uid_from_json(parse_json_text(R"({"type": "A B", "id": "x"})", "t"), "uid"), PolicyError);
   EXPECT_THROW(parse_json_text(std::string(100000, '['), "t"), PolicyError);
   EXPECT_EQ(value_to_json(v)["e"], json::parse(R"({"__entity": {"type": "NS::U", "id": "x"}})"));
@@ -109,7 +112,9 @@ TEST(CedarSchema, DirectsTheParsingOfEntitiesAndContext) {
   EntityStore store;
   load_entities_json(parse_json_text(R"([{"uid": {"type": "App::User", "id": "a"}, "parents": [],
       "attrs": {"manager": {"type": "App::User", "id": "b"}, "limit": "1.5", "friends": [{"type": "App::User", "id": "c"}]},
-      "tags": {"t": "x"}}])", "e"), store, &schema);
+      "tags": {"t": "x"}}])",
+                                     "e"),
+                     store, &schema);
   store.finish();
   const Entity* a = store.find(EntityUid("App::User", "a"));
   ASSERT_NE(a, nullptr);

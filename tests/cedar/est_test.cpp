@@ -40,7 +40,8 @@ TEST(CedarEst, MatchesTheReferenceShape) {
   EXPECT_EQ(j["resource"], json::parse(R"({"op":"All"})"));
   EXPECT_EQ(j["annotations"], json::parse(R"({"id":"x","y":""})"));
   const json& body = j["conditions"][0]["body"]["&&"];
-  EXPECT_EQ(body["right"], json::parse(R"({"isInRange":[{"ip":[{"Value":"1.2.3.4"}]},{"ip":[{"Value":"1.0.0.0/8"}]}]})"));
+  EXPECT_EQ(body["right"],
+            json::parse(R"({"isInRange":[{"ip":[{"Value":"1.2.3.4"}]},{"ip":[{"Value":"1.0.0.0/8"}]}]})"));
   EXPECT_EQ(body["left"]["&&"]["left"]["like"]["pattern"],
             json::parse(R"([{"Literal":"a"},"Wildcard",{"Literal":"b*c"}])"));
 }

@@ -94,7 +94,8 @@ TEST(CedarEvaluator, AttributesAndTags) {
   expect_error("principal.nope", ErrorKind::AttrDoesNotExist, kPeople);
   expect_error("context.nope", ErrorKind::AttrDoesNotExist, kPeople);
   expect_error("1 has a", ErrorKind::TypeError);
-  expect_value("principal.hasTag(\"level\") && principal.getTag(\"level\") == 3 && !principal.hasTag(\"x\")", "true", kPeople);
+  expect_value("principal.hasTag(\"level\") && principal.getTag(\"level\") == 3 && !principal.hasTag(\"x\")", "true",
+               kPeople);
   expect_value("User::\"ghost\".hasTag(\"level\")", "false", kPeople);
   expect_error("principal.getTag(\"x\")", ErrorKind::TagDoesNotExist, kPeople);
   expect_error("User::\"ghost\".getTag(\"level\")", ErrorKind::EntityDoesNotExist, kPeople);

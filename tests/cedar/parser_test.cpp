@@ -21,7 +21,9 @@ std::string first_error(const std::string& text) {
   return d.empty() ? "" : d.front().message;
 }
 
-std::string when(const std::string& cond) { return "permit(principal, action, resource) when { " + cond + " };"; }
+std::string when(const std::string& cond) {
+  return "permit(principal, action, resource) when { " + cond + " };";
+}
 
 TEST(CedarParser, ParsesEveryScopeForm) {
   LiteralStore store;
@@ -31,7 +33,8 @@ TEST(CedarParser, ParsesEveryScopeForm) {
     permit(principal is User, action in Action::"all", resource is NS::File in D::"d");
     permit(principal is User in G::"g", action, resource);
     @id("t") @flag permit(principal == ?principal, action, resource in ?resource);
-  )", store);
+  )",
+                      store);
   ASSERT_TRUE(parsed.diagnostics.empty()) << render(parsed.diagnostics);
   ASSERT_EQ(parsed.policies.size(), 5u);
   EXPECT_EQ(parsed.policies[1].action.op, ScopeConstraint::Op::InSet);
@@ -44,9 +47,10 @@ TEST(CedarParser, ParsesEveryScopeForm) {
 }
 
 TEST(CedarParser, ReportsEveryBrokenPolicyWithItsPosition) {
-  auto d = errors_of("permit(principal, action, resource) when { 1 / 2 };\n"
-                     "permit(principal, action, resource);\n"
-                     "permit(principal = User::\"a\", action, resource);\n");
+  auto d = errors_of(
+      "permit(principal, action, resource) when { 1 / 2 };\n"
+      "permit(principal, action, resource);\n"
+      "permit(principal = User::\"a\", action, resource);\n");
   ASSERT_EQ(d.size(), 2u);
   auto first = line_column(d[0].source->text, d[0].span.begin);
   EXPECT_EQ(first.line, 1u);
@@ -168,7 +172,8 @@ forbid(principal, action, resource) when { principal is User in G::"x" && (princ
   EXPECT_EQ(format_policies(once, reparsed.policies), once);
   for (std::size_t i = 0; i < parsed.policies.size(); ++i) {
     for (std::size_t c = 0; c < parsed.policies[i].conditions.size(); ++c)
-      EXPECT_EQ(format_expr(parsed.policies[i].conditions[c].body), format_expr(reparsed.policies[i].conditions[c].body));
+      EXPECT_EQ(format_expr(parsed.policies[i].conditions[c].body),
+                format_expr(reparsed.policies[i].conditions[c].body));
   }
 }
 

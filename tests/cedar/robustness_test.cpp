@@ -28,7 +28,8 @@ TEST(CedarRobustness, HugeIntegerLiteralsAreErrorsNotWraps) {
   LiteralStore store;
   // nlohmann reads it as a double; Cedar values are exact integers, so it is rejected.
   EXPECT_THROW(value_from_json(parse_json_text("123456789012345678901234567890", "v"), store, "v"), PolicyError);
-  EXPECT_THROW(testing::policies("permit(principal, action, resource) when { 99999999999999999999 > 0 };"), PolicyError);
+  EXPECT_THROW(testing::policies("permit(principal, action, resource) when { 99999999999999999999 > 0 };"),
+               PolicyError);
 }
 
 TEST(CedarRobustness, ManyPoliciesCompileAndIndex) {
@@ -49,7 +50,8 @@ TEST(CedarRobustness, LongHierarchiesAnswerMembershipQuickly) {
   for (int i = 0; i < 3000; ++i) {
     json parents = json::array();
     if (i + 1 < 3000) parents.push_back({{"type", "G"}, {"id", std::to_string(i + 1)}});
-    list.push_back({{"uid", {{"type", "G"}, {"id", std::to_string(i)}}}, {"attrs", json::object()}, {"parents", parents}});
+    list.push_back(
+        {{"uid", {{"type", "G"}, {"id", std::to_string(i)}}}, {"attrs", json::object()}, {"parents", parents}});
   }
   EntityStore store;
   load_entities_json(list, store);
@@ -61,7 +63,8 @@ TEST(CedarRobustness, LongHierarchiesAnswerMembershipQuickly) {
 
 TEST(CedarRobustness, ErrorsInEveryPolicyStillGiveADecision) {
   std::string text;
-  for (int i = 0; i < 100; ++i) text += "permit(principal, action, resource) when { principal.missing" + std::to_string(i) + " };\n";
+  for (int i = 0; i < 100; ++i)
+    text += "permit(principal, action, resource) when { principal.missing" + std::to_string(i) + " };\n";
   auto set = testing::policies(text);
   EmptyEntities none;
   auto r = testing::authorize(*set, none, EntityUid("User", "u"), EntityUid("Action", "a"), EntityUid("R", "r"));

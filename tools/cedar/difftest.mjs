@@ -23,7 +23,8 @@ for (const line of readFileSync(0, 'utf8').split('\n')) {
   if (!line.trim()) continue;
   const c = JSON.parse(line);
   const answer = cedar.isAuthorized({ principal: c.principal, action: c.action, resource: c.resource, context: c.context,
-    policies: { staticPolicies: c.policies }, entities: c.entities });
+    policies: { staticPolicies: c.policies, ...(c.templates ? { templates: c.templates, templateLinks: c.templateLinks } : {}) },
+    entities: c.entities });
   const ours = c.ours;
   let ok;
   let theirs;
@@ -40,7 +41,8 @@ for (const line of readFileSync(0, 'utf8').split('\n')) {
   if (ok) passed++;
   else {
     failed++;
-    console.log(JSON.stringify({ mismatch: c.id, policies: c.policies, entities: c.entities, principal: c.principal,
+    console.log(JSON.stringify({ mismatch: c.id, policies: c.policies, templates: c.templates, templateLinks: c.templateLinks,
+      entities: c.entities, principal: c.principal,
       action: c.action, resource: c.resource, context: c.context, ours, theirs }));
   }
 }
