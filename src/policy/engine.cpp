@@ -53,7 +53,7 @@ Verdict PolicyEngine::exec(const ExecQuery& query) {
 }
 
 Verdict PolicyEngine::connect(const ConnectQuery& query) {
-  entities_.host_resource(query.host, query.port);
+  entities_.host_resource(query.host, query.port, !query.named_only);
   std::vector<cedar::RecordEntry> context = {{"host", text(query.host)},
                                              {"port", cedar::Value::long_(query.port)},
                                              {"protocol", text(query.protocol)}};

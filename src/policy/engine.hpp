@@ -56,6 +56,9 @@ struct ConnectQuery {
   std::uint16_t port = 0;
   std::optional<cedar::IpAddr> ip;
   std::string protocol;   // "http", "connect", "socks5", "dns"
+  // The host is a loopback, private or metadata address: its resource is left out of
+  // Host::"*", so only a policy naming the address (or every resource) allows it.
+  bool named_only = false;
 };
 
 struct HttpQuery {

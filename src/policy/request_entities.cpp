@@ -74,8 +74,9 @@ void RequestEntities::path_resource(std::string_view path, bool directory) {
   resource_.sort_ancestors();
 }
 
-void RequestEntities::host_resource(std::string_view host, std::uint16_t port) {
+void RequestEntities::host_resource(std::string_view host, std::uint16_t port, bool in_wildcard) {
   auto ancestors = host_ancestor_ids(host);
+  if (!in_wildcard) ancestors.pop_back();  // host_ancestor_ids ends with "*"
   if (port == 0) {
     reset_resource(type::kHost, ancestors.front());
     ancestors.erase(ancestors.begin());

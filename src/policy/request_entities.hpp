@@ -36,7 +36,9 @@ public:
   void path_resource(std::string_view path, bool directory);
   // Host::"name:port" (connections) or, with port 0, Host::"name" (requests: Leash writes
   // `resource == Host::"api.example.com"` for HTTP rules, with the port in the context).
-  void host_resource(std::string_view host, std::uint16_t port);
+  // `in_wildcard` false leaves Host::"*" out of the ancestors: the proxy asks so about loopback,
+  // private and metadata addresses, which only a policy naming the address itself may allow.
+  void host_resource(std::string_view host, std::uint16_t port, bool in_wildcard = true);
   void secret_resource(std::string_view name);
   void mcp_tool_resource(std::string_view server, std::string_view tool);
 

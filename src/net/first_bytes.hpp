@@ -1,0 +1,28 @@
+// What the first bytes a client sends into an allowed tunnel say about it, so that the tunnel
+// carries what was decided (SECURITY-BATTERY rows 38 and 39): a TLS ClientHello's SNI must
+// name the authority the CONNECT asked for, and a tunnel is never a second proxy hop.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace paddock::net {
+
+enum class FirstBytes {
+  need_more,      // too short to tell yet
+  tls,            // a TLS ClientHello (its SNI, if any, in `sni`)
+  proxy_request,  // "CONNECT ..." or a SOCKS5 greeting: chaining through the tunnel
+  other,          // anything else (SSH, plain protocols): passed through
+};
+
+struct FirstBytesVerdict {
+  FirstBytes kind = FirstBytes::need_more;
+  std::optional<std::string> sni;  // the server_name extension's host_name, lower-case
+};
+
+// `data`: the bytes received so far. A ClientHello longer than `data` asks for more, up to
+// the record's length (at most 16 KiB), so the caller must buffer that much before deciding.
+FirstBytesVerdict inspect_first_bytes(std::string_view data);
+
+}  // namespace paddock::net

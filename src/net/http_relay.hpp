@@ -1,0 +1,64 @@
+// Relaying one HTTP/1.1 message between two streams without holding its body: header as the
+// caller edited it, then the body in chunks as it arrives (Content-Length, chunked, or
+// close-delimited), after Beast's relay example. A template over the stream types, so plain
+// TCP and intercepted TLS connections share it.
+#pragma once
+
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace paddock::net {
+
+namespace http = boost::beast::http;
+
+// Removes the hop-by-hop fields (RFC 9110 section 7.6.1: Connection and the fields it names,
+// Keep-Alive, Proxy-*, TE, Trailer, Upgrade) before a message crosses the proxy.
+void strip_hop_by_hop(http::fields& fields);
+
+// The fields as the policy sees them (context.headers): names lower-case, in order.
+std::vector<std::pair<std::string, std::string>> policy_headers(const http::fields& fields);
+
+// Writes the message `parser` has read the header of (edited by the caller) to `out`, reading
+// its body from `in` through `buffer`. Returns the bytes written; `ec` tells how it ended.
+template <class Out, class In, bool isRequest>
+boost::asio::awaitable<std::uint64_t> relay_message(Out& out, In& in, boost::beast::flat_buffer& buffer,
+                                                    http::parser<isRequest, http::buffer_body>& parser,
+                                                    boost::system::error_code& ec) {
+  namespace asio = boost::asio;
+  std::array<char, 16 * 1024> chunk;
+  http::serializer<isRequest, http::buffer_body> serializer{parser.get()};
+  std::uint64_t written = 0;
+  do {
+    auto& body = parser.get().body();
+    if (!parser.is_done()) {
+      body.data = chunk.data();
+      body.size = chunk.size();
+      co_await http::async_read(in, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return written;
+      body.size = chunk.size() - body.size;
+      body.data = chunk.data();
+      body.more = !parser.is_done();
+    } else {
+      body.data = nullptr;
+      body.size = 0;
+    }
+    written += co_await http::async_write(out, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return written;
+  } while (!parser.is_done() || !serializer.is_done());
+  co_return written;
+}
+
+}  // namespace paddock::net

@@ -1,0 +1,44 @@
+// What every connection of one proxy shares: the policy engine, the gate, the resolver, and
+// where it reports (audit events, and one line per denial for the person watching). The
+// supervisor's event loop is single-threaded, so nothing here needs a lock.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "audit/event.hpp"
+#include "net/connect_gate.hpp"
+#include "net/resolver.hpp"
+#include "policy/engine.hpp"
+
+namespace paddock::net {
+
+struct ProxyReport {
+  audit::Sink& events;
+  std::function<void(const std::string&)> denied;  // one line per denial
+};
+
+struct ProxyContext {
+  ProxyContext(policy::PolicyEngine& engine_, std::unique_ptr<Resolver> resolver_, ProxyReport report_)
+      : engine(engine_), resolver(std::move(resolver_)), gate(engine_, *resolver), report(std::move(report_)) {}
+
+  policy::PolicyEngine& engine;
+  std::unique_ptr<Resolver> resolver;
+  ConnectGate gate;
+  ProxyReport report;
+  std::uint64_t next_connection = 1;
+  std::uint64_t open_connections = 0;
+  std::chrono::seconds connect_timeout{15};
+  std::chrono::seconds request_header_timeout{60};
+};
+
+// audit::Decision from a verdict (policy ids and where they are written).
+audit::Decision to_decision(const policy::Verdict& verdict, std::string reason = {});
+
+// CLOCK_REALTIME in ns, the time of audit events.
+std::int64_t now_ns();
+
+}  // namespace paddock::net
