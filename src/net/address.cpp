@@ -6,6 +6,8 @@
 #include <array>
 #include <charconv>
 
+#include "policy/vocabulary.hpp"
+
 namespace paddock::net {
 namespace {
 
@@ -142,9 +144,12 @@ std::optional<Authority> parse_authority(std::string_view text, std::uint16_t de
   return out;
 }
 
+std::string host_text(std::string_view host) {
+  return host.find(':') != std::string_view::npos ? "[" + std::string(host) + "]" : std::string(host);
+}
+
 std::string authority_text(std::string_view host, std::uint16_t port) {
-  const bool v6 = host.find(':') != std::string_view::npos;
-  return (v6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::to_string(port);
+  return policy::host_id(host, port);
 }
 
 }  // namespace paddock::net

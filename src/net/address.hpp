@@ -36,7 +36,10 @@ struct Authority {
 };
 std::optional<Authority> parse_authority(std::string_view text, std::uint16_t default_port);
 
-// host:port as written in policies and messages ("[::1]:443" for IPv6).
+// A host as written in URLs and Host fields: IPv6 literals in brackets ("[::1]").
+std::string host_text(std::string_view host);
+
+// host:port as written in policies and messages ("[::1]:443" for IPv6): the id of Host::"host:port".
 std::string authority_text(std::string_view host, std::uint16_t port);
 
 }  // namespace paddock::net

@@ -43,10 +43,7 @@ std::optional<Query> parse_query(std::string_view packet) {
     if (length == 0) break;
     if (length > 63 || pos + length > packet.size()) return std::nullopt;  // compression or overflow
     if (!q.name.empty()) q.name += '.';
-    for (std::size_t i = 0; i < length; ++i) {
-      const char c = packet[pos + i];
-      q.name += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
+    q.name.append(packet.substr(pos, length));
     pos += length;
     if (q.name.size() > 253) return std::nullopt;
   }
@@ -59,21 +56,16 @@ std::optional<Query> parse_query(std::string_view packet) {
 
 std::string response(const Query& query, Rcode rcode, const std::vector<boost::asio::ip::address>& answers,
                      std::uint32_t ttl) {
-  std::vector<boost::asio::ip::address> matching;
-  for (const auto& a : answers)
-    if ((query.type == static_cast<std::uint16_t>(Type::a) && a.is_v4()) ||
-        (query.type == static_cast<std::uint16_t>(Type::aaaa) && a.is_v6()))
-      matching.push_back(a);
   std::string out;
   put16(out, query.id);
   // QR, opcode 0, RD as asked, RA, the rcode.
   put16(out, 0x8000u | (query.recursion_desired ? 0x0100u : 0u) | 0x0080u | static_cast<unsigned>(rcode));
   put16(out, 1);
-  put16(out, static_cast<std::uint32_t>(matching.size()));
+  put16(out, static_cast<std::uint32_t>(answers.size()));
   put16(out, 0);
   put16(out, 0);
   out += query.question;
-  for (const auto& a : matching) {
+  for (const auto& a : answers) {
     put16(out, 0xc00c);  // the name: a pointer to the question's
     put16(out, a.is_v4() ? 1 : 28);
     put16(out, 1);  // IN

@@ -17,7 +17,7 @@ enum class Rcode : std::uint8_t { noerror = 0, formerr = 1, servfail = 2, nxdoma
 struct Query {
   std::uint16_t id = 0;
   bool recursion_desired = false;
-  std::string name;  // lower-case, without the trailing dot
+  std::string name;  // as asked (canonical_host makes it comparable), no trailing dot
   std::uint16_t type = 0;
   std::uint16_t klass = 0;
   std::string_view question;  // the question's bytes as sent (echoed in the answer)
@@ -30,7 +30,7 @@ std::optional<Query> parse_query(std::string_view packet);
 // The 16-bit id of any packet of at least 2 bytes (to answer FORMERR).
 std::optional<std::uint16_t> packet_id(std::string_view packet);
 
-// A response to `query` with `rcode` and, for A/AAAA, the addresses of the matching family.
+// A response to `query` with `rcode` and `answers` as A or AAAA records (each by its family).
 std::string response(const Query& query, Rcode rcode, const std::vector<boost::asio::ip::address>& answers = {},
                      std::uint32_t ttl = 60);
 

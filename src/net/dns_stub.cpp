@@ -81,11 +81,10 @@ struct DnsStub::State : std::enable_shared_from_this<DnsStub::State> {
       co_return dns::response(query, dns::Rcode::refused);
     }
 
-    std::vector<asio::ip::address> answers;
-    std::string reason;
-    const bool address_type = query.type == static_cast<std::uint16_t>(dns::Type::a) ||
-                              query.type == static_cast<std::uint16_t>(dns::Type::aaaa);
-    if (address_type) {
+    std::vector<asio::ip::address> answers;  // of the question's family
+    const bool want_v4 = query.type == static_cast<std::uint16_t>(dns::Type::a);
+    const bool want_v6 = query.type == static_cast<std::uint16_t>(dns::Type::aaaa);
+    if (want_v4 || want_v6) {
       auto resolution = co_await context->resolver->resolve(*host);
       if (resolution.addresses.empty()) {
         event.decision = to_decision(verdict, resolution.error);
@@ -93,7 +92,8 @@ struct DnsStub::State : std::enable_shared_from_this<DnsStub::State> {
         co_return dns::response(query, dns::Rcode::nxdomain);
       }
       auto outcome = context->gate.check_addresses({*host, port, "dns"}, resolution.addresses);
-      for (const auto& endpoint : outcome.endpoints) answers.push_back(endpoint.address());
+      for (const auto& endpoint : outcome.endpoints)
+        if (endpoint.address().is_v4() == want_v4) answers.push_back(endpoint.address());
       if (!outcome.allowed) {
         event.decision = to_decision(outcome.verdict, outcome.reason);
         event.decision.allowed = false;
@@ -104,9 +104,7 @@ struct DnsStub::State : std::enable_shared_from_this<DnsStub::State> {
       }
       verdict = std::move(outcome.verdict);
     }
-    for (const auto& a : answers)
-      if ((a.is_v4() && event.type == "A") || (a.is_v6() && event.type == "AAAA"))
-        event.answers.push_back(a.to_string());
+    for (const auto& a : answers) event.answers.push_back(a.to_string());
     event.decision = to_decision(verdict);
     context->report.events.record({now_ns(), std::move(event)});
     co_return dns::response(query, dns::Rcode::noerror, answers);

@@ -54,11 +54,7 @@ std::optional<std::string> server_name(std::string_view hello) {
       const auto name_type = list.u8();
       const auto name = list.bytes(list.u16());
       if (!list.ok()) break;
-      if (name_type == 0) {
-        std::string out;
-        for (char c : name) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        return out;
-      }
+      if (name_type == 0) return std::string(name);
     }
   }
   return std::nullopt;

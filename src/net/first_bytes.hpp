@@ -18,7 +18,7 @@ enum class FirstBytes {
 
 struct FirstBytesVerdict {
   FirstBytes kind = FirstBytes::need_more;
-  std::optional<std::string> sni;  // the server_name extension's host_name, lower-case
+  std::optional<std::string> sni;  // the server_name extension's host_name, as sent
 };
 
 // `data`: the bytes received so far. A ClientHello longer than `data` asks for more, up to

@@ -49,8 +49,7 @@ std::optional<AbsoluteTarget> parse_absolute(std::string_view target) {
 
 // The Host field for an authority: the port only when it is not the scheme's default.
 std::string host_field(const Authority& authority, std::uint16_t default_port) {
-  if (authority.port != default_port) return authority_text(authority.host, authority.port);
-  return authority.host.find(':') != std::string::npos ? "[" + authority.host + "]" : authority.host;
+  return authority.port != default_port ? authority_text(authority.host, authority.port) : host_text(authority.host);
 }
 
 std::uint64_t elapsed_us(std::chrono::steady_clock::time_point since) {
@@ -74,16 +73,10 @@ asio::awaitable<bool> Session::forward(http::request_parser<http::empty_body>& p
     co_return false;
   }
   const Authority& authority = absolute->authority;
-  if (const auto host_field = request.find(http::field::host); host_field != request.end()) {
-    const auto host = parse_authority(std::string(host_field->value()), 80);
-    if (!host || host->host != authority.host || host->port != authority.port) {
-      const std::string line =
-          fmt::format("paddock: denied {} {}: its Host field {} names another authority",
-                      std::string(request.method_string()), target, std::string(host_field->value()));
-      report_denial(line);
-      co_await respond(403, line);
-      co_return false;
-    }
+  if (auto mismatch =
+          host_field_mismatch(request, std::string(request.method_string()) + " " + target, authority, 80)) {
+    co_await respond(403, *mismatch);
+    co_return false;
   }
 
   // One decision per upstream connection: a new authority means a new connection.
@@ -125,9 +118,7 @@ asio::awaitable<bool> Session::forward(http::request_parser<http::empty_body>& p
     event.status = 403;
     event.duration_us = elapsed_us(started);
     context_->report.events.record({now_ns(), std::move(event)});
-    std::string ids;
-    for (const auto& p : verdict.policies) ids += (ids.empty() ? "" : ",") + p.id;
-    co_await respond(403, line, ids);
+    co_await respond(403, line, policy_ids(verdict));
     co_return false;
   }
 

@@ -101,8 +101,4 @@ void Proxy::stop() {
   if (servers_->dns) servers_->dns->stop();
 }
 
-std::uint64_t Proxy::open_connections() const noexcept {
-  return context_->open_connections;
-}
-
 }  // namespace paddock::net

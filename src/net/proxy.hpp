@@ -29,8 +29,6 @@ class Proxy {
   // Stops accepting; open connections end with the event loop.
   void stop();
 
-  std::uint64_t open_connections() const noexcept;
-
  private:
   struct Servers;
   boost::asio::io_context& io_;

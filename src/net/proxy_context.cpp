@@ -4,6 +4,12 @@
 
 namespace paddock::net {
 
+std::string policy_ids(const policy::Verdict& verdict) {
+  std::string out;
+  for (const auto& p : verdict.policies) out += (out.empty() ? "" : ",") + p.id;
+  return out;
+}
+
 audit::Decision to_decision(const policy::Verdict& verdict, std::string reason) {
   audit::Decision out;
   out.allowed = verdict.allowed;

@@ -30,10 +30,11 @@ struct ProxyContext {
   ConnectGate gate;
   ProxyReport report;
   std::uint64_t next_connection = 1;
-  std::uint64_t open_connections = 0;
   std::chrono::seconds connect_timeout{15};
-  std::chrono::seconds request_header_timeout{60};
 };
+
+// The deciding policies' ids, comma-separated (the X-Paddock-Policy field of a refusal).
+std::string policy_ids(const policy::Verdict& verdict);
 
 // audit::Decision from a verdict (policy ids and where they are written).
 audit::Decision to_decision(const policy::Verdict& verdict, std::string reason = {});

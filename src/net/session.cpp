@@ -4,7 +4,6 @@
 
 #include <fmt/core.h>
 
-#include <boost/asio/buffers_iterator.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,15 +25,9 @@ constexpr auto use_awaitable_ec = [](boost::system::error_code& ec) {
   return asio::redirect_error(asio::use_awaitable, ec);
 };
 
-std::string policy_ids(const policy::Verdict& verdict) {
-  std::string out;
-  for (const auto& p : verdict.policies) out += (out.empty() ? "" : ",") + p.id;
-  return out;
-}
-
-std::string buffered_text(const beast::flat_buffer& buffer) {
+std::string_view buffered(const beast::flat_buffer& buffer) {
   const auto data = buffer.data();
-  return std::string(static_cast<const char*>(data.data()), data.size());
+  return {static_cast<const char*>(data.data()), data.size()};
 }
 
 // Connects to the first of the pinned endpoints that answers within `timeout`.
@@ -73,13 +66,10 @@ std::string tunnel_refusal(const Authority& decided, const FirstBytesVerdict& fi
 }  // namespace
 
 Session::Session(std::shared_ptr<ProxyContext> context, tcp::socket client)
-    : context_(std::move(context)), client_(std::move(client)) {
-  ++context_->open_connections;
-}
+    : context_(std::move(context)), client_(std::move(client)) {}
 
 Session::~Session() {
   if (upstream_) close_upstream(*upstream_, "");
-  --context_->open_connections;
 }
 
 asio::awaitable<bool> Session::read_at_least(std::size_t size) {
@@ -94,7 +84,7 @@ asio::awaitable<bool> Session::read_at_least(std::size_t size) {
 
 asio::awaitable<void> Session::run() {
   if (!co_await read_at_least(1)) co_return;
-  if (static_cast<const unsigned char*>(buffer_.data().data())[0] == socks5::kVersion) {
+  if (static_cast<unsigned char>(buffered(buffer_)[0]) == socks5::kVersion) {
     co_await serve_socks5();
   } else {
     co_await serve_http();
@@ -125,7 +115,7 @@ asio::awaitable<std::optional<Session::Refusal>> Session::open_upstream(const Au
     refusal.policies = policy_ids(outcome.verdict);
     if (outcome.unresolved) {
       refusal.http_status = 502;
-      refusal.socks_reply = static_cast<unsigned char>(socks5::Reply::host_unreachable);
+      refusal.socks_reply = socks5::Reply::host_unreachable;
       refusal.message = "paddock: " + outcome.reason;
     } else {
       // A special address refused: the allow command names the address, which is what a
@@ -148,8 +138,8 @@ asio::awaitable<std::optional<Session::Refusal>> Session::open_upstream(const Au
   if (ec) {
     Refusal refusal;
     refusal.http_status = ec == asio::error::timed_out ? 504 : 502;
-    refusal.socks_reply = static_cast<unsigned char>(
-        ec == asio::error::connection_refused ? socks5::Reply::connection_refused : socks5::Reply::host_unreachable);
+    refusal.socks_reply =
+        ec == asio::error::connection_refused ? socks5::Reply::connection_refused : socks5::Reply::host_unreachable;
     refusal.message = fmt::format("paddock: could not connect to {} ({}): {}", what, outcome.ip, ec.message());
     close_upstream(upstream, ec.message());
     co_return refusal;
@@ -188,11 +178,35 @@ asio::awaitable<void> Session::respond(unsigned status, const std::string& body,
   client_.shutdown(tcp::socket::shutdown_send, ec);
 }
 
+asio::awaitable<void> Session::tunnel(Upstream& upstream) {
+  const Authority decided = upstream.authority;
+  auto result =
+      co_await run_tunnel(client_, upstream.socket, std::string(buffered(buffer_)),
+                          [decided](const FirstBytesVerdict& first) { return tunnel_refusal(decided, first); });
+  buffer_.consume(buffer_.size());
+  upstream.bytes_up = result.bytes_up;
+  upstream.bytes_down = result.bytes_down;
+  if (result.refused) report_denial("paddock: denied " + result.error);
+  close_upstream(upstream, result.error);
+}
+
+std::optional<std::string> Session::host_field_mismatch(const http::fields& fields, std::string_view what,
+                                                        const Authority& authority, std::uint16_t default_port) {
+  const auto field = fields.find(http::field::host);
+  if (field == fields.end()) return std::nullopt;
+  const std::string value(field->value());
+  const auto host = parse_authority(value, default_port);
+  if (host && host->host == authority.host && host->port == authority.port) return std::nullopt;
+  std::string line = fmt::format("paddock: denied {}: its Host field {} names another authority", what, value);
+  report_denial(line);
+  return line;
+}
+
 // ---- SOCKS5 -----------------------------------------------------------------------------
 
 asio::awaitable<void> Session::serve_socks5() {
   boost::system::error_code ec;
-  auto text = [this] { return std::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()); };
+  auto text = [this] { return buffered(buffer_); };
 
   socks5::Greeting greeting;
   while ((greeting = socks5::parse_greeting(text())).length == 0)
@@ -227,19 +241,11 @@ asio::awaitable<void> Session::serve_socks5() {
   }
   Upstream upstream(client_.get_executor());
   if (auto refusal = co_await open_upstream({*host, request.port}, "socks5", upstream)) {
-    co_await reply(static_cast<socks5::Reply>(refusal->socks_reply));
+    co_await reply(refusal->socks_reply);
     co_return;
   }
   co_await reply(socks5::Reply::succeeded);
-  const Authority decided = upstream.authority;
-  auto result =
-      co_await run_tunnel(client_, upstream.socket, buffered_text(buffer_),
-                          [decided](const FirstBytesVerdict& first) { return tunnel_refusal(decided, first); });
-  buffer_.consume(buffer_.size());
-  upstream.bytes_up = result.bytes_up;
-  upstream.bytes_down = result.bytes_down;
-  if (result.refused) report_denial("paddock: denied " + result.error);
-  close_upstream(upstream, result.error);
+  co_await tunnel(upstream);
 }
 
 // ---- HTTP: CONNECT ----------------------------------------------------------------------
@@ -272,15 +278,9 @@ asio::awaitable<void> Session::serve_connect(const http::request<http::empty_bod
     co_return;
   }
   // A Host field, when sent, must name the same authority (SECURITY-BATTERY row 38).
-  if (const auto host_field = request.find(http::field::host); host_field != request.end()) {
-    const auto host = parse_authority(std::string(host_field->value()), authority->port);
-    if (!host || host->host != authority->host || host->port != authority->port) {
-      const std::string line = fmt::format("paddock: denied CONNECT {}: its Host field {} names another authority",
-                                           target, std::string(host_field->value()));
-      report_denial(line);
-      co_await respond(403, line);
-      co_return;
-    }
+  if (auto mismatch = host_field_mismatch(request, "CONNECT " + target, *authority, authority->port)) {
+    co_await respond(403, *mismatch);
+    co_return;
   }
   Upstream upstream(client_.get_executor());
   if (auto refusal = co_await open_upstream(*authority, "connect", upstream)) {
@@ -294,15 +294,7 @@ asio::awaitable<void> Session::serve_connect(const http::request<http::empty_bod
     close_upstream(upstream, ec.message());
     co_return;
   }
-  const Authority decided = upstream.authority;
-  auto result =
-      co_await run_tunnel(client_, upstream.socket, buffered_text(buffer_),
-                          [decided](const FirstBytesVerdict& first) { return tunnel_refusal(decided, first); });
-  buffer_.consume(buffer_.size());
-  upstream.bytes_up = result.bytes_up;
-  upstream.bytes_down = result.bytes_down;
-  if (result.refused) report_denial("paddock: denied " + result.error);
-  close_upstream(upstream, result.error);
+  co_await tunnel(upstream);
 }
 
 }  // namespace paddock::net

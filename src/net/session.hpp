@@ -20,6 +20,7 @@
 #include "net/address.hpp"
 #include "net/http_relay.hpp"
 #include "net/proxy_context.hpp"
+#include "net/socks5.hpp"
 
 namespace paddock::net {
 
@@ -43,7 +44,7 @@ class Session {
   // Why an upstream could not be opened, in each protocol's terms.
   struct Refusal {
     unsigned http_status = 403;
-    unsigned char socks_reply = 0x02;
+    socks5::Reply socks_reply = socks5::Reply::not_allowed;
     std::string message;   // one line: the denial, or why the connection failed
     std::string policies;  // the deciding policy ids, comma-separated (X-Paddock-Policy)
   };
@@ -59,6 +60,12 @@ class Session {
   boost::asio::awaitable<std::optional<Refusal>> open_upstream(const Authority& authority, std::string protocol,
                                                                Upstream& upstream);
   void close_upstream(Upstream& upstream, std::string error);
+  // Carries an opened upstream both ways (CONNECT and SOCKS5), then closes it.
+  boost::asio::awaitable<void> tunnel(Upstream& upstream);
+  // The denial line (already reported) when the message's Host field names another authority
+  // than the one asked for (SECURITY-BATTERY row 38); nullopt when it matches or is absent.
+  std::optional<std::string> host_field_mismatch(const http::fields& fields, std::string_view what,
+                                                 const Authority& authority, std::uint16_t default_port);
   boost::asio::awaitable<void> respond(unsigned status, const std::string& body, const std::string& policies = {});
   void report_denial(const std::string& line);
 
