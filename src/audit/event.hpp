@@ -58,8 +58,8 @@ struct NetConnect {
   std::string protocol;          // "http", "connect", "socks5"
   std::string host;              // as asked (a name, or a normalised IP literal)
   std::uint16_t port = 0;
-  std::string ip;                // the resolved, pinned address ("" when never resolved)
-  bool intercepted = false;      // TLS interception on this connection
+  std::string ip;            // the resolved, pinned address ("" when never resolved)
+  bool intercepted = false;  // TLS interception on this connection
   Decision decision;
 };
 
@@ -69,17 +69,17 @@ struct NetClose {
   std::uint64_t bytes_up = 0;    // sandbox -> upstream
   std::uint64_t bytes_down = 0;  // upstream -> sandbox
   std::uint64_t duration_us = 0;
-  std::string error;             // "" on a clean close
+  std::string error;  // "" on a clean close
 };
 
 // "http.request": one request the proxy saw in the clear (plain HTTP, or intercepted TLS).
 struct HttpRequest {
   std::uint64_t connection = 0;
   std::string method;
-  std::string url;        // scheme://host[:port]/path?query, known secret values redacted
+  std::string url;  // scheme://host[:port]/path?query, known secret values redacted
   std::string host;
   std::uint16_t port = 0;
-  int status = 0;         // the response's status (0 when none: denied or failed)
+  int status = 0;  // the response's status (0 when none: denied or failed)
   std::uint64_t request_bytes = 0;
   std::uint64_t response_bytes = 0;
   std::uint64_t duration_us = 0;
@@ -140,8 +140,8 @@ struct SandboxExit {
   std::uint64_t duration_us = 0;
 };
 
-using Body = std::variant<Exec, File, NetConnect, NetClose, HttpRequest, Dns, McpCall, SecretUse, Policy,
-                          SandboxStart, SandboxExit>;
+using Body = std::variant<Exec, File, NetConnect, NetClose, HttpRequest, Dns, McpCall, SecretUse, Policy, SandboxStart,
+                          SandboxExit>;
 
 struct Event {
   std::int64_t time_ns = 0;  // CLOCK_REALTIME when it happened; set by the producer (now() if 0)

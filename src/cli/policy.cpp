@@ -86,8 +86,8 @@ int check(const std::vector<std::string>& files) {
     return kExitInvalid;
   }
   fmt::print("ok: {} polic{}, {} template{} in {} file{}\n", set->policies().size(),
-             set->policies().size() == 1 ? "y" : "ies", set->templates().size(), set->templates().size() == 1 ? "" : "s",
-             files.size(), files.size() == 1 ? "" : "s");
+             set->policies().size() == 1 ? "y" : "ies", set->templates().size(),
+             set->templates().size() == 1 ? "" : "s", files.size(), files.size() == 1 ? "" : "s");
   // Which layer enforces each policy, and what none enforces exactly.
   for (const auto& p : policy::describe_layers(*set)) {
     fmt::print("\n{} ({})\n", p.id, p.location);

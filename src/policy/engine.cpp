@@ -54,9 +54,8 @@ Verdict PolicyEngine::exec(const ExecQuery& query) {
 
 Verdict PolicyEngine::connect(const ConnectQuery& query) {
   entities_.host_resource(query.host, query.port, !query.named_only);
-  std::vector<cedar::RecordEntry> context = {{"host", text(query.host)},
-                                             {"port", cedar::Value::long_(query.port)},
-                                             {"protocol", text(query.protocol)}};
+  std::vector<cedar::RecordEntry> context = {
+      {"host", text(query.host)}, {"port", cedar::Value::long_(query.port)}, {"protocol", text(query.protocol)}};
   if (query.ip) context.push_back({"ip", cedar::Value::ip(*query.ip)});
   return decide(action::kConnect, std::move(context));
 }
@@ -83,10 +82,9 @@ Verdict PolicyEngine::http_request(const HttpQuery& query) {
 Verdict PolicyEngine::http_rewrite(std::string_view host, std::uint16_t port, std::string_view header,
                                    std::string_view value) {
   entities_.host_resource(host, 0);
-  return decide(action::kHttpRewrite, {{"host", text(host)},
-                                       {"port", cedar::Value::long_(port)},
-                                       {"header", text(header)},
-                                       {"value", text(value)}});
+  return decide(
+      action::kHttpRewrite,
+      {{"host", text(host)}, {"port", cedar::Value::long_(port)}, {"header", text(header)}, {"value", text(value)}});
 }
 
 Verdict PolicyEngine::use_secret(std::string_view secret, std::string_view host, std::uint16_t port,

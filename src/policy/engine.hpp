@@ -36,7 +36,7 @@ struct PolicyFailure {
 
 struct Verdict {
   bool allowed = false;
-  std::vector<PolicyRef> policies;     // empty for the default deny
+  std::vector<PolicyRef> policies;  // empty for the default deny
   std::vector<PolicyFailure> errors;
 };
 
@@ -52,10 +52,10 @@ struct ExecQuery {
 };
 
 struct ConnectQuery {
-  std::string host;       // canonical name or IP literal (no brackets)
+  std::string host;  // canonical name or IP literal (no brackets)
   std::uint16_t port = 0;
   std::optional<cedar::IpAddr> ip;
-  std::string protocol;   // "http", "connect", "socks5", "dns"
+  std::string protocol;  // "http", "connect", "socks5", "dns"
   // The host is a loopback, private or metadata address: its resource is left out of
   // Host::"*", so only a policy naming the address (or every resource) allows it.
   bool named_only = false;
@@ -69,7 +69,7 @@ struct HttpQuery {
 };
 
 class PolicyEngine {
-public:
+ public:
   PolicyEngine(std::shared_ptr<const cedar::PolicySet> policies, Identity identity, std::vector<Location> locations);
 
   // Hot reload: later questions use the new set.
@@ -88,7 +88,7 @@ public:
   // Storage for context values the caller builds (strings, records) for the next question.
   cedar::Arena& scratch() noexcept { return scratch_; }
 
-private:
+ private:
   // Entries are the context's own fields; `sandbox` and `agent` are added.
   Verdict decide(std::string_view action, std::vector<cedar::RecordEntry> context);
   cedar::Value text(std::string_view s) { return cedar::Value::string(scratch_.copy(s)); }

@@ -27,7 +27,7 @@ struct Identity {
 };
 
 class RequestEntities final : public cedar::EntitySource {
-public:
+ public:
   RequestEntities(Identity identity, std::vector<Location> locations);
   RequestEntities(const RequestEntities&) = delete;
   RequestEntities& operator=(const RequestEntities&) = delete;
@@ -52,7 +52,7 @@ public:
   const Identity& identity() const noexcept { return identity_; }
   const std::vector<Location>& locations() const noexcept { return locations_; }
 
-private:
+ private:
   void reset_resource(std::string_view type, std::string id);
   void add_resource_ancestor(std::string_view type, std::string id);
 

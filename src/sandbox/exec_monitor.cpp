@@ -127,7 +127,9 @@ ExecMonitor::ExecMonitor(boost::asio::io_context& io, UniqueFd listener, Decide 
   response_.resize(std::max<std::size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)));
 }
 
-void ExecMonitor::start() { wait(); }
+void ExecMonitor::start() {
+  wait();
+}
 
 void ExecMonitor::wait() {
   listener_.async_wait(boost::asio::posix::descriptor_base::wait_read, [this](const boost::system::error_code& ec) {
