@@ -7,11 +7,13 @@
 #include <memory>
 #include <optional>
 
+#include "audit/summary.hpp"
 #include "cedar/diagnostics.hpp"
 #include "cli/command.hpp"
 #include "cli/demo_agent.hpp"
 #include "cli/run_options.hpp"
 #include "common/error.hpp"
+#include "net/proxy.hpp"
 #include "policy/denials.hpp"
 #include "policy/watcher.hpp"
 #include "sandbox/supervisor.hpp"
@@ -19,14 +21,42 @@
 namespace paddock::cli {
 namespace {
 
-// The policy's part in a running sandbox: exec decisions (argv rules), denial lines, the exec
-// log, and hot reload of the policy files.
+// Where the run's events go. Until the audit trail lands (issue 6) only --net-log consumes
+// them: one line per network event on the supervisor's stderr.
+class RunEvents : public audit::Sink {
+public:
+  explicit RunEvents(bool net_log) : net_log_(net_log) {}
+  void record(audit::Event event) noexcept override {
+    if (net_log_ && audit::is_network(event)) fmt::print(stderr, "paddock: {}\n", audit::summary_line(event));
+  }
+
+private:
+  bool net_log_;
+};
+
+// The policy's part in a running sandbox: exec decisions (argv rules), the egress proxy, denial
+// lines, the exec log, and hot reload of the policy files.
 class PolicyObserver : public sandbox::Observer {
 public:
-  PolicyObserver(PreparedRun& run, bool exec_log) : run_(run), exec_log_(exec_log) {}
+  PolicyObserver(PreparedRun& run, audit::Sink& events, bool exec_log)
+      : run_(run), events_(events), exec_log_(exec_log) {}
+
+  void egress_sockets(UniqueFd proxy_listener, UniqueFd dns_socket) override {
+    proxy_listener_ = std::move(proxy_listener);
+    dns_socket_ = std::move(dns_socket);
+  }
 
   void event_loop(boost::asio::io_context& io) override {
     watcher_.emplace(io, run_.policy_paths, [this] { reload(); });
+    if (proxy_listener_ || dns_socket_) {
+      proxy_.emplace(io, *run_.engine,
+                     net::ProxyReport{events_, [](const std::string& line) { fmt::print(stderr, "{}\n", line); }});
+      proxy_->serve(std::move(proxy_listener_), std::move(dns_socket_));
+    }
+  }
+
+  void sandbox_exited(int /*exit_status*/) override {
+    if (proxy_) proxy_->stop();
   }
 
   bool exec_requested(const sandbox::ExecEvent& event) override {
@@ -64,13 +94,17 @@ private:
   }
 
   PreparedRun& run_;
+  audit::Sink& events_;
   bool exec_log_;
+  UniqueFd proxy_listener_, dns_socket_;
   std::optional<policy::PolicyWatcher> watcher_;
+  std::optional<net::Proxy> proxy_;
 };
 
 struct RunFlags {
   RunOptions options;
   bool exec_log = false;
+  bool net_log = false;
 };
 
 int run(const RunFlags& flags) {
@@ -85,8 +119,11 @@ int run(const RunFlags& flags) {
   } catch (const Error& e) {
     throw Error(e.what(), kExitUsage);  // everything plan() rejects is bad input
   }
+  // The sink outlives the event loop: connections still open when the sandbox exits end, and
+  // report their close, as the loop is destroyed.
+  RunEvents events(flags.net_log);
   boost::asio::io_context io;
-  PolicyObserver observer(prepared, flags.exec_log);
+  PolicyObserver observer(prepared, events, flags.exec_log);
   return sandbox::run(spec, io, observer);
 }
 
@@ -97,6 +134,8 @@ void add_run_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("run", "Run a command (default: the demo agent) in a new sandbox");
   add_run_options(cmd, flags->options);
   cmd->add_flag("--exec-log", flags->exec_log, "Print every exec inside the sandbox (path, argv, pids) on stderr");
+  cmd->add_flag("--net-log", flags->net_log,
+                "Print every connection, HTTP request and DNS query of the sandbox on stderr");
   cmd->add_option("command", flags->options.command, "The command and its arguments (after --)");
   cmd->positionals_at_end();
   cmd->callback([flags, &action] { action = [flags] { return run(*flags); }; });

@@ -8,6 +8,7 @@
 #include "cedar/diagnostics.hpp"
 #include "cli/command.hpp"
 #include "common/error.hpp"
+#include "net/environment.hpp"
 
 namespace fs = std::filesystem;
 
@@ -53,6 +54,10 @@ void add_run_options(CLI::App* cmd, RunOptions& options) {
   cmd->add_option("-p,--profile", options.profile, "Built-in profile: paranoid, strict, standard, trusted")
       ->capture_default_str();
   cmd->add_option("--policy", options.policies, "A further Cedar policy file (repeatable)")->type_name("FILE");
+  cmd->add_option("--proxy-port", options.proxy_port,
+                  "Port of the egress proxy (HTTP, CONNECT, SOCKS5) on the sandbox's 127.0.0.1")
+      ->check(CLI::Range(1, 65535))
+      ->capture_default_str();
   cmd->add_option("--agent", options.agent, "The agent's name in policies, Agent::\"NAME\" (default: the command's)");
 }
 
@@ -106,6 +111,14 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
   request.access = run.compiled.access;
   request.observe_exec = run.compiled.observe_exec;
   request.overlay_workspace = run.profile.overlay_workspace;
+  if (run.profile.network) {
+    // The sandbox's only way out: the proxy's variables first, so that --env can override them.
+    request.egress = sandbox::Egress{options.proxy_port, 53};
+    auto env = net::proxy_environment(options.proxy_port);
+    env.insert(env.end(), request.env.begin(), request.env.end());
+    request.env = std::move(env);
+    for (auto& file : net::resolver_files(request.egress->dns_port)) request.files.push_back(std::move(file));
+  }
   return run;
 }
 

@@ -30,6 +30,7 @@ struct RunOptions {
   std::string profile = std::string(policy::kDefaultProfile);
   std::vector<std::string> policies;
   std::string agent;
+  std::uint16_t proxy_port = 3128;  // the egress proxy's port on the sandbox's 127.0.0.1
   std::vector<std::string> command;
 };
 

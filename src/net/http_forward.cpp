@@ -86,7 +86,8 @@ asio::awaitable<bool> Session::forward(http::request_parser<http::empty_body>& p
   }
   if (!upstream_) {
     auto upstream = std::make_unique<Upstream>(client_.get_executor());
-    if (auto refusal = co_await open_upstream(authority, "http", *upstream)) {
+    const auto refusal = co_await open_upstream(authority, "http", *upstream);
+    if (refusal) {
       co_await respond(refusal->http_status, refusal->message, refusal->policies);
       co_return false;
     }

@@ -83,7 +83,8 @@ asio::awaitable<bool> Session::read_at_least(std::size_t size) {
 }
 
 asio::awaitable<void> Session::run() {
-  if (!co_await read_at_least(1)) co_return;
+  const bool readable = co_await read_at_least(1);
+  if (!readable) co_return;
   if (static_cast<unsigned char>(buffered(buffer_)[0]) == socks5::kVersion) {
     co_await serve_socks5();
   } else {
@@ -99,7 +100,10 @@ asio::awaitable<std::optional<Session::Refusal>> Session::open_upstream(const Au
                                                                         std::string protocol, Upstream& upstream) {
   upstream.authority = authority;
   upstream.connection = context_->next_connection++;
-  auto outcome = co_await context_->gate.decide({authority.host, authority.port, protocol});
+  // A named target, not a braced temporary: GCC 12 destroys a braced temporary bound to a
+  // coroutine's by-value parameter twice.
+  const ConnectTarget target{authority.host, authority.port, protocol};
+  auto outcome = co_await context_->gate.decide(target);
 
   audit::NetConnect event;
   event.connection = upstream.connection;
@@ -209,8 +213,10 @@ asio::awaitable<void> Session::serve_socks5() {
   auto text = [this] { return buffered(buffer_); };
 
   socks5::Greeting greeting;
-  while ((greeting = socks5::parse_greeting(text())).length == 0)
-    if (!co_await read_at_least(buffer_.size() + 1)) co_return;
+  while ((greeting = socks5::parse_greeting(text())).length == 0) {
+    const bool more = co_await read_at_least(buffer_.size() + 1);
+    if (!more) co_return;
+  }
   buffer_.consume(greeting.length);
   if (!greeting.valid || !greeting.no_auth) {
     const char refuse[] = {static_cast<char>(socks5::kVersion), static_cast<char>(0xff)};
@@ -222,8 +228,10 @@ asio::awaitable<void> Session::serve_socks5() {
   if (ec) co_return;
 
   socks5::Request request;
-  while ((request = socks5::parse_request(text())).length == 0)
-    if (!co_await read_at_least(buffer_.size() + 1)) co_return;
+  while ((request = socks5::parse_request(text())).length == 0) {
+    const bool more = co_await read_at_least(buffer_.size() + 1);
+    if (!more) co_return;
+  }
   buffer_.consume(request.length);
   auto reply = [&](socks5::Reply code) -> asio::awaitable<void> {
     const std::string bytes = socks5::reply(code);
@@ -240,7 +248,9 @@ asio::awaitable<void> Session::serve_socks5() {
     co_return;
   }
   Upstream upstream(client_.get_executor());
-  if (auto refusal = co_await open_upstream({*host, request.port}, "socks5", upstream)) {
+  const Authority requested{*host, request.port};
+  const auto refusal = co_await open_upstream(requested, "socks5", upstream);
+  if (refusal) {
     co_await reply(refusal->socks_reply);
     co_return;
   }
@@ -266,7 +276,8 @@ asio::awaitable<void> Session::serve_http() {
       co_await serve_connect(parser.get());
       co_return;
     }
-    if (!co_await forward(parser)) co_return;
+    const bool again = co_await forward(parser);
+    if (!again) co_return;
   }
 }
 
@@ -283,7 +294,8 @@ asio::awaitable<void> Session::serve_connect(const http::request<http::empty_bod
     co_return;
   }
   Upstream upstream(client_.get_executor());
-  if (auto refusal = co_await open_upstream(*authority, "connect", upstream)) {
+  const auto refusal = co_await open_upstream(*authority, "connect", upstream);
+  if (refusal) {
     co_await respond(refusal->http_status, refusal->message, refusal->policies);
     co_return;
   }
