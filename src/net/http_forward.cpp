@@ -141,7 +141,7 @@ asio::awaitable<bool> Session::forward(http::request_parser<http::empty_body>& p
     // 1xx interim responses pass through before the final one.
     for (;;) {
       http::response_parser<http::buffer_body> response;
-      response.body_limit(boost::none);
+      response.body_limit(kNoBodyLimit);
       response.header_limit(64 * 1024);
       if (request_body.get().method() == http::verb::head) response.skip(true);
       co_await http::async_read_header(upstream.socket, upstream.buffer, response,

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,10 @@
 namespace paddock::net {
 
 namespace http = boost::beast::http;
+
+// The proxy streams bodies, so it sets no limit; not boost::none, because Boost 1.74's parser
+// compares `len_ > body_limit_` and an empty optional is less than every Content-Length.
+inline constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
 
 // Removes the hop-by-hop fields (RFC 9110 section 7.6.1: Connection and the fields it names,
 // Keep-Alive, Proxy-*, TE, Trailer, Upgrade) before a message crosses the proxy.
@@ -51,8 +56,11 @@ boost::asio::awaitable<std::uint64_t> relay_message(Out& out, In& in, boost::bea
       body.data = chunk.data();
       body.more = !parser.is_done();
     } else {
+      // The body is complete (or there is none): buffer_body's `more` defaults to true, and
+      // left so the serializer would wait for data forever.
       body.data = nullptr;
       body.size = 0;
+      body.more = false;
     }
     written += co_await http::async_write(out, serializer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::need_buffer) ec = {};

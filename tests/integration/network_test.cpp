@@ -57,7 +57,7 @@ TEST_P(Network, ADeniedHostGets403NamingThePolicyAndTheAllowCommand) {
 }
 
 TEST_P(Network, CurlHttpsThroughConnect) {
-  const auto tls = make_self_signed(root_);
+  const auto tls = make_self_signed(workspace_);  // where the sandboxed curl can read the CA
   TestHttpServer server({.document_root = {}, .tls = tls});
   TestHttpServer other({.document_root = {}, .tls = tls});
   const auto policy = allow(server.authority());

@@ -39,7 +39,7 @@ TEST(Address, SpecialRanges) {
   EXPECT_EQ(range("169.254.169.254"), "cloud metadata");
   EXPECT_EQ(range("169.254.1.1"), "link-local");
   EXPECT_EQ(range("100.64.0.1"), "carrier-grade NAT");
-  EXPECT_EQ(range("0.0.0.0"), "unspecified");
+  EXPECT_EQ(range("0.0.0.0"), "unspecified (reaches this host)");
   EXPECT_EQ(range("::1"), "loopback");
   EXPECT_EQ(range("fd00::1"), "unique local (IPv6)");
   EXPECT_EQ(range("fe80::1"), "link-local");

@@ -44,7 +44,8 @@ class Gate : public ::testing::Test {
     ConnectGate gate(engine, resolver);
     asio::io_context io;
     ConnectOutcome outcome;
-    asio::co_spawn(io, gate.decide({host, port, "connect"}),
+    const ConnectTarget target{host, port, "connect"};  // named: see Session::open_upstream
+    asio::co_spawn(io, gate.decide(target),
                    [&](std::exception_ptr e, ConnectOutcome result) {
                      if (e) std::rethrow_exception(e);
                      outcome = std::move(result);
@@ -102,7 +103,8 @@ TEST_F(Gate, APolicyNamingTheAddressAllowsIt) {
   EXPECT_TRUE(decide(allow, "127.0.0.1", 8080).allowed);
   EXPECT_FALSE(decide(allow, "127.0.0.1", 8081).allowed) << "another port";
   resolver.table["local.test"] = {"127.0.0.1"};
-  EXPECT_FALSE(decide(allow, "local.test", 8080).allowed) << "the name is not allowed in strict";
+  EXPECT_FALSE(decide(allow, "local.test", 8080, "strict").allowed) << "the name is not allowed in strict";
+  EXPECT_TRUE(decide(allow, "local.test", 8080).allowed) << "standard allows the name, the policy the address";
 }
 
 TEST_F(Gate, ContextIpRulesSeeTheResolvedAddress) {
