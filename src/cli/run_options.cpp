@@ -117,7 +117,8 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
     auto env = net::proxy_environment(options.proxy_port);
     env.insert(env.end(), request.env.begin(), request.env.end());
     request.env = std::move(env);
-    for (auto& file : net::resolver_files(request.egress->dns_port)) request.files.push_back(std::move(file));
+    for (auto& [target, content] : net::resolver_files(request.egress->dns_port))
+      request.files.push_back({std::move(target), std::move(content), /*where_possible=*/true});
   }
   return run;
 }

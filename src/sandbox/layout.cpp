@@ -418,9 +418,11 @@ Spec plan(const RunRequest& request, const Host& host) {
     }
   }
 
-  for (const auto& [target, content] : request.files) {
-    if (!fs::path(target).is_absolute()) throw Error("file " + target + ": the target must be an absolute path");
-    Mount m = simple(Mount::Kind::file, target, content);
+  for (const auto& file : request.files) {
+    if (!fs::path(file.target).is_absolute())
+      throw Error("file " + file.target + ": the target must be an absolute path");
+    Mount m = simple(Mount::Kind::file, file.target, file.content);
+    m.optional = file.where_possible;
     spec.mounts.push_back(m);
   }
   spec.egress = request.egress;

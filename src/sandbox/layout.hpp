@@ -13,6 +13,15 @@
 
 namespace paddock::sandbox {
 
+// A file paddock writes into the sandbox (read-only, over whatever the target held).
+struct PlacedFile {
+  std::string target;  // absolute, inside the sandbox
+  std::string content;
+  // Skip it where the target does not exist and cannot be made: paddock creates nothing in a
+  // root filesystem it did not build (a --rootfs without /etc/resolv.conf goes without it).
+  bool where_possible = false;
+};
+
 // What the user asked for (CLI flags, later merged with configuration files).
 struct RunRequest {
   std::vector<std::string> command;      // must not be empty
@@ -28,9 +37,8 @@ struct RunRequest {
   std::vector<PathAccess> access;
   std::optional<Egress> egress;  // unset: the sandbox has no way out at all
   bool observe_exec = false;  // report every exec to the supervisor, which answers it
-  // Files placed read-only in the sandbox: (absolute target, content), e.g. /etc/resolv.conf
-  // naming the DNS stub, or a CA bundle with paddock's interception CA appended.
-  std::vector<std::pair<std::string, std::string>> files;
+  // Files placed read-only in the sandbox, e.g. /etc/resolv.conf naming the DNS stub.
+  std::vector<PlacedFile> files;
 };
 
 // The facts of the host a plan depends on, gathered once (tests substitute their own).

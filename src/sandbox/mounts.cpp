@@ -161,6 +161,12 @@ class RootBuilder {
 
   void ensure_parent(const std::string& path) { ensure(fs::path(path).parent_path().string(), true); }
 
+  // Whether `dir` exists and lies in a tmpfs paddock mounted (where it may create things).
+  bool is_own(const fs::path& dir) const {
+    struct stat st {};
+    return ::stat(dir.c_str(), &st) == 0 && own_devices_.contains(st.st_dev);
+  }
+
   void check_own(const fs::path& parent, const std::string& path) const {
     struct stat st {};
     if (::stat(parent.c_str(), &st) != 0) throw SysError("stat " + inside(parent.string()));
@@ -209,6 +215,8 @@ class RootBuilder {
           link[0] == '/' ? fs::path(kStaging) / fs::path(link).relative_path() : fs::path(path).parent_path() / link;
       target = resolved.lexically_normal().string();
     }
+    struct stat st {};
+    if (m.optional && ::lstat(target.c_str(), &st) != 0 && !is_own(fs::path(target).parent_path())) return;
     ensure(target, false);
     const std::string scratch = std::string(kStaging) + "/.paddock-file";
     {

@@ -83,4 +83,12 @@ std::string Lab::probe(const std::vector<std::string>& args, const std::vector<s
   return line.empty() ? "status=" + std::to_string(r.status) : line;
 }
 
+std::string Lab::probe_unsandboxed(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {options_.probe};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = run_process(argv, {.timeout = std::chrono::seconds(60)});
+  std::string line = r.out.substr(0, r.out.find('\n'));
+  return line.empty() ? "status=" + std::to_string(r.status) : line;
+}
+
 }  // namespace paddock::selftest

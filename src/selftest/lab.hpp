@@ -31,6 +31,8 @@ public:
                     const std::vector<std::string>& extra_env = {}) const;
   // The probe's one-line answer ("ok", "errno=EPERM", ...), or "status=N" when it did not answer.
   std::string probe(const std::vector<std::string>& args, const std::vector<std::string>& flags = {}) const;
+  // The same probe run on the host, outside any sandbox: what the kernel itself does.
+  std::string probe_unsandboxed(const std::vector<std::string>& args) const;
   // A policy file in the lab (not in the workspace), for --policy.
   std::string policy_file(const std::string& name, const std::string& text) const;
   void write(const std::string& path, const std::string& content) const;

@@ -44,11 +44,21 @@ TEST_P(Kernel, TerminalInjectionIsDenied) {
 }
 
 TEST_P(Kernel, ForeignArchitectureCallsKillTheProcess) {
-  for (const char* variant : {"x32", "int80"}) {
-    auto r = probe({variant});
-    EXPECT_EQ(r.status, 128 + 31) << variant << " must die of SIGSYS: " << r.out << r.err;
-    EXPECT_EQ(r.out, "");
-  }
+  // x32 numbers reach the filter on every x86-64 kernel: SIGSYS.
+  auto x32 = probe({"x32"});
+  EXPECT_EQ(x32.status, 128 + 31) << "x32 must die of SIGSYS: " << x32.out << x32.err;
+  EXPECT_EQ(x32.out, "");
+  // int 0x80 reaches the filter (as AUDIT_ARCH_I386) only where the kernel has the i386 entry
+  // on; some kernels turn it off (ia32_emulation=0), and then the process dies of SIGSEGV
+  // outside any sandbox too. Either way the call must never run.
+  const auto outside = run_process({probe_binary(), "int80"});
+  const bool kernel_has_i386 = outside.status == 0;
+  auto int80 = probe({"int80"});
+  EXPECT_EQ(int80.out, "") << "int 0x80 getpid ran in the sandbox";
+  if (kernel_has_i386)
+    EXPECT_EQ(int80.status, 128 + 31) << "int 0x80 must die of SIGSYS: " << int80.err;
+  else
+    EXPECT_EQ(int80.status, outside.status) << "the kernel refuses int 0x80 itself; the sandbox must too";
 }
 
 TEST_P(Kernel, NetworkHasOnlyLoopback) {

@@ -75,7 +75,7 @@ TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
   RunRequest request;
   request.workspace = ws;
   request.egress = Egress{3128, 53};
-  request.files = {{"/etc/resolv.conf", "nameserver 127.0.0.1\n"}};
+  request.files = {{"/etc/resolv.conf", "nameserver 127.0.0.1\n", false}};
   request.command = {"python3", "-c",
                      "import socket\n"
                      "c = socket.create_connection(('127.0.0.1', 3128)); c.sendall(b'ping\\n')\n"
