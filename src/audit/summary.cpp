@@ -36,12 +36,12 @@ struct Render {
   }
   std::string operator()(const HttpRequest& e) const {
     return fmt::format("http #{} {} {} -> {} up {} B down {} B {} us {}", e.connection, e.method, e.url,
-                       e.status == 0 ? std::string("-") : std::to_string(e.status), e.request_bytes,
-                       e.response_bytes, e.duration_us, verdict(e.decision));
+                       e.status == 0 ? std::string("-") : std::to_string(e.status), e.request_bytes, e.response_bytes,
+                       e.duration_us, verdict(e.decision));
   }
   std::string operator()(const Dns& e) const {
-    return fmt::format("dns {} {} -> {} {}", e.type, e.name, e.answers.empty() ? "-" : fmt::format("{}", fmt::join(e.answers, ",")),
-                       verdict(e.decision));
+    return fmt::format("dns {} {} -> {} {}", e.type, e.name,
+                       e.answers.empty() ? "-" : fmt::format("{}", fmt::join(e.answers, ",")), verdict(e.decision));
   }
   std::string operator()(const McpCall& e) const {
     return fmt::format("mcp {} {} {} {}", e.server, e.method, e.tool, verdict(e.decision));
@@ -50,7 +50,9 @@ struct Render {
     return fmt::format("secret #{} {} -> {} {} {}", e.connection, e.secret, e.host, e.header, verdict(e.decision));
   }
   std::string operator()(const Policy& e) const {
-    const char* change = e.change == Policy::Change::load ? "load" : e.change == Policy::Change::reload ? "reload" : "reject";
+    const char* change = e.change == Policy::Change::load     ? "load"
+                         : e.change == Policy::Change::reload ? "reload"
+                                                              : "reject";
     return fmt::format("policy.{} {} policies from {}", change, e.policies, fmt::join(e.files, ", "));
   }
   std::string operator()(const SandboxStart& e) const {

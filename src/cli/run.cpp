@@ -24,20 +24,20 @@ namespace {
 // Where the run's events go. Until the audit trail lands (issue 6) only --net-log consumes
 // them: one line per network event on the supervisor's stderr.
 class RunEvents : public audit::Sink {
-public:
+ public:
   explicit RunEvents(bool net_log) : net_log_(net_log) {}
   void record(audit::Event event) noexcept override {
     if (net_log_ && audit::is_network(event)) fmt::print(stderr, "paddock: {}\n", audit::summary_line(event));
   }
 
-private:
+ private:
   bool net_log_;
 };
 
 // The policy's part in a running sandbox: exec decisions (argv rules), the egress proxy, denial
 // lines, the exec log, and hot reload of the policy files.
 class PolicyObserver : public sandbox::Observer {
-public:
+ public:
   PolicyObserver(PreparedRun& run, audit::Sink& events, bool exec_log)
       : run_(run), events_(events), exec_log_(exec_log) {}
 
@@ -72,7 +72,7 @@ public:
     return verdict.allowed;
   }
 
-private:
+ private:
   void reload() {
     try {
       std::vector<std::string> present;

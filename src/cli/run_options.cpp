@@ -26,10 +26,14 @@ std::uint64_t parse_size(const std::string& text, const std::string& flag) {
   }
   std::string unit = text.substr(used);
   double scale = 1;
-  if (unit == "k" || unit == "K") scale = 1024.0;
-  else if (unit == "m" || unit == "M") scale = 1024.0 * 1024;
-  else if (unit == "g" || unit == "G") scale = 1024.0 * 1024 * 1024;
-  else if (!unit.empty()) used = 0;
+  if (unit == "k" || unit == "K")
+    scale = 1024.0;
+  else if (unit == "m" || unit == "M")
+    scale = 1024.0 * 1024;
+  else if (unit == "g" || unit == "G")
+    scale = 1024.0 * 1024 * 1024;
+  else if (!unit.empty())
+    used = 0;
   if (used == 0 || value <= 0 || !std::isfinite(value))
     throw Error(fmt::format("{} {}: expected a size such as 512M or 2G", flag, text), kExitUsage);
   return static_cast<std::uint64_t>(value * scale);
@@ -37,7 +41,9 @@ std::uint64_t parse_size(const std::string& text, const std::string& flag) {
 
 }  // namespace
 
-std::string project_policy_path(const std::string& workspace) { return workspace + "/.paddock/policy.cedar"; }
+std::string project_policy_path(const std::string& workspace) {
+  return workspace + "/.paddock/policy.cedar";
+}
 
 void add_run_options(CLI::App* cmd, RunOptions& options) {
   cmd->add_option("-w,--workspace", options.workspace,
@@ -94,12 +100,12 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
     input.system_dirs = sandbox::system_directories();
     input.scratch_dirs = sandbox::scratch_directories();
     policy::Identity identity;
-    identity.agent = !options.agent.empty() ? options.agent
+    identity.agent = !options.agent.empty()    ? options.agent
                      : request.command.empty() ? "agent"
                                                : fs::path(request.command.front()).filename().string();
     identity.sandbox = fs::path(workspace).filename().string();
-    run.engine = std::make_unique<policy::PolicyEngine>(policy::load_policy_set(files), identity,
-                                                        policy::locations_for(input));
+    run.engine =
+        std::make_unique<policy::PolicyEngine>(policy::load_policy_set(files), identity, policy::locations_for(input));
     run.compiled = policy::compile(*run.engine, input);
   } catch (const cedar::PolicyError& e) {
     std::string rendered = cedar::render(e.diagnostics());

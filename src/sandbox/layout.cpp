@@ -146,8 +146,9 @@ void add_root_filesystem(Spec& spec, const std::string& root, bool host_system, 
     m.noexec = entry != nullptr && !entry->execute;
     spec.mounts.push_back(m);
     if (fs::is_directory(status))
-      spec.fs_rules.push_back({target, entry != nullptr ? static_cast<std::uint8_t>(landlock_bits(*entry) & ~access::write)
-                                                        : kReadExecute});
+      spec.fs_rules.push_back({target, entry != nullptr
+                                           ? static_cast<std::uint8_t>(landlock_bits(*entry) & ~access::write)
+                                           : kReadExecute});
   }
   for (const char* secret : kEtcSecrets) {
     fs::path source = fs::path(root) / fs::path(secret).relative_path();
@@ -212,7 +213,8 @@ void add_scratch_filesystems(Spec& spec, const std::vector<PathAccess>& access, 
   spec.mounts.push_back(vartmp);
   spec.mounts.push_back(simple(Mount::Kind::symlink, "/var/run", "/run"));
   spec.mounts.push_back(simple(Mount::Kind::symlink, "/var/lock", "/run/lock"));
-  for (const char* dir : {"/tmp", "/run", "/var", "/dev/shm"}) spec.fs_rules.push_back({dir, fresh_bits(access, dir, kReadWriteExecute)});
+  for (const char* dir : {"/tmp", "/run", "/var", "/dev/shm"})
+    spec.fs_rules.push_back({dir, fresh_bits(access, dir, kReadWriteExecute)});
   // Fresh, all of them: never a place where a host path gets bound in.
   for (const auto& dir : scratch_directories()) placed.insert(dir);
 }
@@ -233,7 +235,8 @@ bool visible_inside(const Spec& spec, const std::string& dir, int links = 0) {
   for (const auto& m : spec.mounts) {
     // A top-level symlink of the root filesystem (/bin -> usr/bin on merged-/usr systems).
     if (m.kind == Mount::Kind::symlink && links < 8 && (dir == m.target || is_within(dir, m.target))) {
-      fs::path link = fs::path(m.source).is_absolute() ? fs::path(m.source) : fs::path(m.target).parent_path() / m.source;
+      fs::path link =
+          fs::path(m.source).is_absolute() ? fs::path(m.source) : fs::path(m.target).parent_path() / m.source;
       return visible_inside(spec, (link / fs::path(dir).lexically_relative(m.target)).lexically_normal(), links + 1);
     }
     if (m.kind != Mount::Kind::bind || !(fs::path(dir) == m.target || is_within(dir, m.target))) continue;
@@ -266,7 +269,9 @@ std::uint8_t fresh_bits(const std::vector<PathAccess>& access, const std::string
 
 }  // namespace
 
-std::vector<std::string> scratch_directories() { return {"/tmp", "/var/tmp", "/run", "/var", "/dev/shm"}; }
+std::vector<std::string> scratch_directories() {
+  return {"/tmp", "/var/tmp", "/run", "/var", "/dev/shm"};
+}
 
 std::vector<std::string> system_directories() {
   std::vector<std::string> out;
@@ -392,12 +397,12 @@ Spec plan(const RunRequest& request, const Host& host) {
     placed.insert(home_dir);
   }
 
-  const bool workspace_writable =
-      workspace_access->write && !request.read_only_workspace && !request.overlay_workspace;
+  const bool workspace_writable = workspace_access->write && !request.read_only_workspace && !request.overlay_workspace;
   Mount ws = bind(workspace, workspace, !workspace_writable);
   ws.noexec = !workspace_access->execute;
   spec.mounts.push_back(ws);
-  if (request.overlay_workspace && workspace_access->write) spec.mounts.push_back(simple(Mount::Kind::overlay, workspace));
+  if (request.overlay_workspace && workspace_access->write)
+    spec.mounts.push_back(simple(Mount::Kind::overlay, workspace));
   const bool writes_land = workspace_writable || request.overlay_workspace;
   spec.fs_rules.push_back(
       {workspace, static_cast<std::uint8_t>(landlock_bits(*workspace_access) & (writes_land ? 0xff : ~access::write))});

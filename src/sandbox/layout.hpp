@@ -27,7 +27,7 @@ struct RunRequest {
   std::vector<std::string> command;      // must not be empty
   std::optional<std::string> workspace;  // default: enclosing git root, else cwd
   bool read_only_workspace = false;
-  bool overlay_workspace = false;             // writes go to a throw-away layer (paranoid)
+  bool overlay_workspace = false;     // writes go to a throw-away layer (paranoid)
   std::optional<std::string> rootfs;  // a directory holding a root filesystem
   std::vector<std::string> mounts;    // "SRC:DST[:ro]"
   std::vector<std::string> env;       // "K=V", or "K" to pass the host's value
@@ -36,7 +36,7 @@ struct RunRequest {
   // access.hpp's default_access.
   std::vector<PathAccess> access;
   std::optional<Egress> egress;  // unset: the sandbox has no way out at all
-  bool observe_exec = false;  // report every exec to the supervisor, which answers it
+  bool observe_exec = false;     // report every exec to the supervisor, which answers it
   // Files placed read-only in the sandbox, e.g. /etc/resolv.conf naming the DNS stub.
   std::vector<PlacedFile> files;
 };

@@ -34,7 +34,7 @@ struct Mount {
   bool noexec = false;
   bool dev = false;              // allow device nodes (only for the /dev/null-style binds)
   bool optional = false;         // skip silently when the source (a file: the target) cannot be had
-  bool needs_host = false;  // its target is a placeholder the supervisor makes meanwhile
+  bool needs_host = false;       // its target is a placeholder the supervisor makes meanwhile
   std::uint64_t size_bytes = 0;  // tmpfs only; 0 means the kernel default
   std::uint32_t mode = 0755;     // tmpfs only
 };

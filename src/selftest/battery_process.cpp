@@ -95,12 +95,13 @@ Finding exec_race(const Lab& lab) {
   lab.write(forbidden, "#!/bin/sh\nexit 42\n");
   fs::permissions(forbidden, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                  fs::perms::others_read | fs::perms::others_exec);
-  auto policy = lab.policy_file("race.cedar", "forbid (principal, action == Action::\"ProcessExec\", resource == File::\"" +
-                                                  forbidden + "\");");
+  auto policy = lab.policy_file(
+      "race.cedar", "forbid (principal, action == Action::\"ProcessExec\", resource == File::\"" + forbidden + "\");");
   std::string got = lab.probe({"exec-race", "/bin/true", forbidden, "300"}, {"--policy", policy});
   if (got != "held") return fail("exec-race: " + got);
-  return pass("the forbidden path never ran under a racing second thread: paths are enforced by the kernel "
-              "(Landlock, mounts), never by an answered notification");
+  return pass(
+      "the forbidden path never ran under a racing second thread: paths are enforced by the kernel "
+      "(Landlock, mounts), never by an answered notification");
 }
 
 Finding fork_bomb(const Lab& lab) {
@@ -115,7 +116,8 @@ Finding memory_bomb(const Lab& lab) {
   auto r = lab.run({"/paddock-probe", "alloc", "512"}, {"--memory", "64M"});
   if (r.err.find("needs the cgroup memory controller") != std::string::npos)
     return not_applicable(r.err.substr(0, r.err.find('\n')));
-  if (r.status != 128 + 9) return fail("allocating 512 MiB under --memory 64M: status " + std::to_string(r.status) + " " + r.err);
+  if (r.status != 128 + 9)
+    return fail("allocating 512 MiB under --memory 64M: status " + std::to_string(r.status) + " " + r.err);
   return pass("killed by the out-of-memory killer at the cgroup's limit (status 137)");
 }
 

@@ -14,9 +14,16 @@ namespace fs = std::filesystem;
 namespace paddock::selftest {
 
 const std::vector<std::string> kDecoySecrets = {
-    ".ssh/id_rsa",      ".ssh/id_ed25519",     ".aws/credentials",       ".config/gh/hosts.yml",
-    ".git-credentials", ".npmrc",              ".docker/config.json",    ".kube/config",
-    ".netrc",           ".mozilla/firefox/selftest.default/cookies.sqlite",
+    ".ssh/id_rsa",
+    ".ssh/id_ed25519",
+    ".aws/credentials",
+    ".config/gh/hosts.yml",
+    ".git-credentials",
+    ".npmrc",
+    ".docker/config.json",
+    ".kube/config",
+    ".netrc",
+    ".mozilla/firefox/selftest.default/cookies.sqlite",
 };
 
 Lab::Lab(LabOptions options) : options_(std::move(options)) {
@@ -61,14 +68,14 @@ std::string Lab::policy_file(const std::string& name, const std::string& text) c
 
 ProcessResult Lab::run(const std::vector<std::string>& inside, const std::vector<std::string>& flags,
                        const std::vector<std::string>& extra_env) const {
-  std::vector<std::string> argv = {options_.paddock, "run", "--profile", options_.profile, "--mount",
-                                   options_.probe + ":/paddock-probe:ro"};
+  std::vector<std::string> argv = {options_.paddock, "run",     "--profile",
+                                   options_.profile, "--mount", options_.probe + ":/paddock-probe:ro"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   argv.emplace_back("--");
   argv.insert(argv.end(), inside.begin(), inside.end());
   ProcessOptions process;
-  process.env = std::vector<std::string>{"HOME=" + home_, "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
-                                         "USER=selftest"};
+  process.env =
+      std::vector<std::string>{"HOME=" + home_, "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "USER=selftest"};
   process.env->insert(process.env->end(), extra_env.begin(), extra_env.end());
   process.cwd = workspace_;
   process.timeout = std::chrono::seconds(60);

@@ -20,7 +20,7 @@ struct LabOptions {
 extern const std::vector<std::string> kDecoySecrets;
 
 class Lab {
-public:
+ public:
   explicit Lab(LabOptions options);
   ~Lab();
   Lab(const Lab&) = delete;
@@ -43,7 +43,7 @@ public:
   const std::string& home() const { return home_; }
   const std::string& profile() const { return options_.profile; }
 
-private:
+ private:
   LabOptions options_;
   std::string root_, workspace_, home_;
 };

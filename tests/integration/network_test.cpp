@@ -61,11 +61,11 @@ TEST_P(Network, CurlHttpsThroughConnect) {
   TestHttpServer server({.document_root = {}, .tls = tls});
   TestHttpServer other({.document_root = {}, .tls = tls});
   const auto policy = allow(server.authority());
-  auto r = paddock_run(through_proxy(policy), {"curl", "-sS", "--cacert", tls.certificate,
-                                               "https://" + server.authority() + "/secure"});
+  auto r = paddock_run(through_proxy(policy),
+                       {"curl", "-sS", "--cacert", tls.certificate, "https://" + server.authority() + "/secure"});
   EXPECT_EQ(r.out, "hello from the test server: GET /secure\n") << r.err;
-  r = paddock_run(through_proxy(policy), {"curl", "-sS", "--cacert", tls.certificate,
-                                          "https://" + other.authority() + "/"});
+  r = paddock_run(through_proxy(policy),
+                  {"curl", "-sS", "--cacert", tls.certificate, "https://" + other.authority() + "/"});
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.err, HasSubstr("403")) << "a denied CONNECT is a 403, never a 200";
   EXPECT_TRUE(other.requests().empty());
@@ -87,8 +87,9 @@ TEST_P(Network, GitCloneOverHttp) {
   git({"--git-dir", served + "/repo.git", "update-server-info"});
   TestHttpServer server({.document_root = served, .tls = std::nullopt});
 
-  auto r = paddock_run(through_proxy(allow(server.authority())),
-                       {"sh", "-c", "git clone -q http://" + server.authority() + "/repo.git clone && cat clone/README"});
+  auto r =
+      paddock_run(through_proxy(allow(server.authority())),
+                  {"sh", "-c", "git clone -q http://" + server.authority() + "/repo.git clone && cat clone/README"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "from the test server\n") << r.err;
 }
@@ -116,8 +117,7 @@ TEST_P(Network, NetLogPrintsEachConnectionAndRequest) {
 TEST_P(Network, TheSandboxLoopbackIsNotTheHosts) {
   TestHttpServer server;
   // Without the proxy (NO_PROXY as paddock sets it), 127.0.0.1 is the sandbox's own loopback.
-  auto r = paddock_run({"--policy", allow(server.authority())},
-                       {"curl", "-sS", "http://" + server.authority() + "/"});
+  auto r = paddock_run({"--policy", allow(server.authority())}, {"curl", "-sS", "http://" + server.authority() + "/"});
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.err, HasSubstr("Couldn't connect")) << r.err;
   EXPECT_TRUE(server.requests().empty());
@@ -139,8 +139,9 @@ TEST_P(Network, DnsStubRefusesNamesThePolicyDenies) {
 }
 
 TEST_P(Network, ParanoidHasNoWayOut) {
-  auto r = paddock_run({"--profile", "paranoid"},
-                       {"sh", "-c", "env | grep -ci _proxy; grep -c paddock /etc/resolv.conf; curl -sS http://example.com/"});
+  auto r = paddock_run(
+      {"--profile", "paranoid"},
+      {"sh", "-c", "env | grep -ci _proxy; grep -c paddock /etc/resolv.conf; curl -sS http://example.com/"});
   EXPECT_THAT(r.out, ::testing::StartsWith("0\n0\n")) << "no proxy variables, the host's resolv.conf: " << r.err;
   EXPECT_THAT(r.err, HasSubstr("Could not resolve host")) << r.err;
 }

@@ -6,7 +6,9 @@
 namespace paddock::net {
 namespace {
 
-std::string canon(std::string_view host) { return canonical_host(host).value_or("<invalid>"); }
+std::string canon(std::string_view host) {
+  return canonical_host(host).value_or("<invalid>");
+}
 
 TEST(Address, EveryIpv4SpellingOfLoopbackIsOneText) {
   for (const char* spelling : {"127.0.0.1", "2130706433", "0177.0.0.1", "0x7f.0.0.1", "0x7f000001", "127.1",

@@ -45,11 +45,10 @@ class Gate : public ::testing::Test {
     asio::io_context io;
     ConnectOutcome outcome;
     const ConnectTarget target{host, port, "connect"};  // named: see Session::open_upstream
-    asio::co_spawn(io, gate.decide(target),
-                   [&](std::exception_ptr e, ConnectOutcome result) {
-                     if (e) std::rethrow_exception(e);
-                     outcome = std::move(result);
-                   });
+    asio::co_spawn(io, gate.decide(target), [&](std::exception_ptr e, ConnectOutcome result) {
+      if (e) std::rethrow_exception(e);
+      outcome = std::move(result);
+    });
     io.run();
     return outcome;
   }
@@ -99,7 +98,8 @@ TEST_F(Gate, MetadataAndPrivateLiteralsInEveryForm) {
 }
 
 TEST_F(Gate, APolicyNamingTheAddressAllowsIt) {
-  const std::string allow = R"(permit (principal, action == Action::"NetworkConnect", resource == Host::"127.0.0.1:8080");)";
+  const std::string allow =
+      R"(permit (principal, action == Action::"NetworkConnect", resource == Host::"127.0.0.1:8080");)";
   EXPECT_TRUE(decide(allow, "127.0.0.1", 8080).allowed);
   EXPECT_FALSE(decide(allow, "127.0.0.1", 8081).allowed) << "another port";
   resolver.table["local.test"] = {"127.0.0.1"};

@@ -35,7 +35,8 @@ TlsFiles make_self_signed(const std::string& dir) {
                         "-keyout", files.key, "-out", files.certificate, "-days", "1", "-subj", "/CN=paddock test",
                         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"});
   if (r.status != 0) throw std::runtime_error("openssl req failed: " + r.err);
-  std::filesystem::permissions(files.certificate, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  std::filesystem::permissions(files.certificate, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
   return files;
 }
 
@@ -85,7 +86,8 @@ struct TestHttpServer::State {
       http::read(stream, buffer, request, ec);
       if (ec) return;
       SeenRequest record{std::string(request.method_string()), std::string(request.target()), {}, request.body()};
-      for (const auto& field : request) record.headers[lower(std::string(field.name_string()))] = std::string(field.value());
+      for (const auto& field : request)
+        record.headers[lower(std::string(field.name_string()))] = std::string(field.value());
       {
         std::lock_guard lock(mutex);
         seen.push_back(std::move(record));
@@ -154,9 +156,13 @@ TestHttpServer::~TestHttpServer() {
   for (auto& thread : threads) thread.join();
 }
 
-std::uint16_t TestHttpServer::port() const { return state_->acceptor.local_endpoint().port(); }
+std::uint16_t TestHttpServer::port() const {
+  return state_->acceptor.local_endpoint().port();
+}
 
-std::string TestHttpServer::authority() const { return "127.0.0.1:" + std::to_string(port()); }
+std::string TestHttpServer::authority() const {
+  return "127.0.0.1:" + std::to_string(port());
+}
 
 std::vector<SeenRequest> TestHttpServer::requests() const {
   std::lock_guard lock(state_->mutex);
