@@ -103,6 +103,22 @@ TEST_P(Network, PythonUrllibUsesTheProxyVariables) {
   EXPECT_EQ(r.out, "hello from the test server: GET /py\n") << r.err;
 }
 
+TEST_P(Network, CurlThroughSocks5IsDecidedLikeConnect) {
+  // socks5h: curl hands the proxy the name (here a literal), as git over ssh would a host.
+  TestHttpServer allowed, denied;
+  auto options = through_proxy(allow(allowed.authority()));
+  options.push_back("--net-log");
+  auto r = paddock_run(
+      options, {"curl", "-sS", "--proxy", "socks5h://127.0.0.1:3128", "http://" + allowed.authority() + "/socks"});
+  EXPECT_EQ(r.out, "hello from the test server: GET /socks\n") << r.err;
+  EXPECT_THAT(r.err, HasSubstr("net #1 socks5 " + allowed.authority() + " allow [test-connect]"));
+  r = paddock_run(options,
+                  {"curl", "-sS", "--proxy", "socks5h://127.0.0.1:3128", "http://" + denied.authority() + "/"});
+  EXPECT_NE(r.status, 0);
+  EXPECT_THAT(r.err, HasSubstr("socks5 " + denied.authority() + " deny")) << r.err;
+  EXPECT_TRUE(denied.requests().empty()) << "no byte reached the denied server";
+}
+
 TEST_P(Network, NetLogPrintsEachConnectionAndRequest) {
   TestHttpServer server;
   auto options = through_proxy(allow(server.authority()));
