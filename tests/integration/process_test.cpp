@@ -161,10 +161,10 @@ TEST_P(Processes, TerminalRunsOnAPtyInsideTheSandbox) {
   options.env = environment();
   options.env->push_back("TERM=xterm");
   options.cwd = workspace_;
-  auto r = run_process({"script", "-qefc",
-                        "stty rows 33 cols 101; stty -g > " + before + "; " + line + "; stty -g > " + after,
-                        "/dev/null"},
-                       options);
+  auto r =
+      run_process({"script", "-qefc",
+                   "stty rows 33 cols 101; stty -g > " + before + "; " + line + "; stty -g > " + after, "/dev/null"},
+                  options);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("/dev/pts/0"));
   EXPECT_THAT(r.out, HasSubstr("33 101"));
@@ -179,7 +179,7 @@ TEST_P(Processes, TerminalRunsOnAPtyInsideTheSandbox) {
 
 TEST_P(Processes, WindowSizeChangesReachTheCommand) {
   int master = -1, slave = -1;
-  struct winsize size{};
+  struct winsize size {};
   size.ws_row = 24;
   size.ws_col = 80;
   ASSERT_EQ(::openpty(&master, &slave, nullptr, nullptr, &size), 0);
