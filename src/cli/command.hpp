@@ -13,10 +13,10 @@ namespace paddock::cli {
 using Action = std::function<int()>;
 
 // Exit statuses of paddock itself (the sandboxed command's own status passes through).
-inline constexpr int kExitUsage = 2;       // bad command line or configuration
-inline constexpr int kExitFailure = 125;   // paddock could not set up or run the sandbox
-inline constexpr int kExitCannotRun = 126; // the command exists but cannot be executed
-inline constexpr int kExitNotFound = 127;  // the command does not exist in the sandbox
+inline constexpr int kExitUsage = 2;        // bad command line or configuration
+inline constexpr int kExitFailure = 125;    // paddock could not set up or run the sandbox
+inline constexpr int kExitCannotRun = 126;  // the command exists but cannot be executed
+inline constexpr int kExitNotFound = 127;   // the command does not exist in the sandbox
 
 void add_run_command(CLI::App& app, Action& action);
 void add_doctor_command(CLI::App& app, Action& action);
@@ -24,5 +24,6 @@ void add_policy_command(CLI::App& app, Action& action);
 void add_plan_command(CLI::App& app, Action& action);
 void add_allow_command(CLI::App& app, Action& action);
 void add_selftest_command(CLI::App& app, Action& action);
+void add_secret_command(CLI::App& app, Action& action);
 
 }  // namespace paddock::cli

@@ -7,8 +7,7 @@
 
 int main(int argc, char** argv) {
   using namespace paddock::cli;
-  CLI::App app{"paddock: run AI coding agents in a disposable sandbox governed by one Cedar policy",
-               "paddock"};
+  CLI::App app{"paddock: run AI coding agents in a disposable sandbox governed by one Cedar policy", "paddock"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "paddock 0.1.0");
 
@@ -19,6 +18,7 @@ int main(int argc, char** argv) {
   add_plan_command(app, action);
   add_allow_command(app, action);
   add_selftest_command(app, action);
+  add_secret_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include "cedar/diagnostics.hpp"
 #include "cli/command.hpp"
 #include "cli/demo_agent.hpp"
+#include "cli/run_interception.hpp"
 #include "cli/run_options.hpp"
 #include "common/error.hpp"
 #include "net/proxy.hpp"
@@ -38,8 +39,8 @@ class RunEvents : public audit::Sink {
 // lines, the exec log, and hot reload of the policy files.
 class PolicyObserver : public sandbox::Observer {
  public:
-  PolicyObserver(PreparedRun& run, audit::Sink& events, bool exec_log)
-      : run_(run), events_(events), exec_log_(exec_log) {}
+  PolicyObserver(PreparedRun& run, net::Interception interception, audit::Sink& events, bool exec_log)
+      : run_(run), interception_(std::move(interception)), events_(events), exec_log_(exec_log) {}
 
   void egress_sockets(UniqueFd proxy_listener, UniqueFd dns_socket) override {
     proxy_listener_ = std::move(proxy_listener);
@@ -50,7 +51,8 @@ class PolicyObserver : public sandbox::Observer {
     watcher_.emplace(io, run_.policy_paths, [this] { reload(); });
     if (proxy_listener_ || dns_socket_) {
       proxy_.emplace(io, *run_.engine,
-                     net::ProxyReport{events_, [](const std::string& line) { fmt::print(stderr, "{}\n", line); }});
+                     net::ProxyReport{events_, [](const std::string& line) { fmt::print(stderr, "{}\n", line); }},
+                     nullptr, std::move(interception_));
       proxy_->serve(std::move(proxy_listener_), std::move(dns_socket_));
     }
   }
@@ -94,6 +96,7 @@ class PolicyObserver : public sandbox::Observer {
   }
 
   PreparedRun& run_;
+  net::Interception interception_;  // handed to the proxy when the loop starts
   audit::Sink& events_;
   bool exec_log_;
   UniqueFd proxy_listener_, dns_socket_;
@@ -111,6 +114,7 @@ int run(const RunFlags& flags) {
   PreparedRun prepared =
       prepare_run(flags.options, flags.options.command.empty() ? demo_agent_command() : flags.options.command);
   prepared.request.observe_exec = prepared.request.observe_exec || flags.exec_log;
+  net::Interception interception = prepare_interception(flags.options, prepared);
   for (const auto& note : prepared.compiled.notes) fmt::print(stderr, "paddock: note: {}\n", note);
 
   sandbox::Spec spec;
@@ -123,7 +127,7 @@ int run(const RunFlags& flags) {
   // report their close, as the loop is destroyed.
   RunEvents events(flags.net_log);
   boost::asio::io_context io;
-  PolicyObserver observer(prepared, events, flags.exec_log);
+  PolicyObserver observer(prepared, std::move(interception), events, flags.exec_log);
   return sandbox::run(spec, io, observer);
 }
 

@@ -64,6 +64,16 @@ void add_run_options(CLI::App* cmd, RunOptions& options) {
                   "Port of the egress proxy (HTTP, CONNECT, SOCKS5) on the sandbox's 127.0.0.1")
       ->check(CLI::Range(1, 65535))
       ->capture_default_str();
+  cmd->add_option("--grant", options.grants,
+                  "Grant a stored secret (repeatable): the sandbox gets a placeholder in VARIABLE, the proxy "
+                  "swaps in the value for the secret's hosts")
+      ->type_name("NAME[=VARIABLE]");
+  cmd->add_option("--intercept", options.intercept,
+                  "Always read this host's TLS (repeatable; *.domain, host:port, * for all)")
+      ->type_name("HOST");
+  cmd->add_option("--no-intercept", options.no_intercept,
+                  "Never read this host's TLS, even with grants or request rules (repeatable)")
+      ->type_name("HOST");
   cmd->add_option("--agent", options.agent, "The agent's name in policies, Agent::\"NAME\" (default: the command's)");
 }
 

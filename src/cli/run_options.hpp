@@ -30,7 +30,10 @@ struct RunOptions {
   std::string profile = std::string(policy::kDefaultProfile);
   std::vector<std::string> policies;
   std::string agent;
-  std::uint16_t proxy_port = 3128;  // the egress proxy's port on the sandbox's 127.0.0.1
+  std::uint16_t proxy_port = 3128;        // the egress proxy's port on the sandbox's 127.0.0.1
+  std::vector<std::string> grants;        // "NAME" or "NAME=VARIABLE": secrets the proxy injects
+  std::vector<std::string> intercept;     // hosts whose TLS the proxy always reads ("*": all)
+  std::vector<std::string> no_intercept;  // hosts it never reads (wins over everything)
   std::vector<std::string> command;
 };
 

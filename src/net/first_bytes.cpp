@@ -1,5 +1,7 @@
 #include "net/first_bytes.hpp"
 
+#include <fmt/core.h>
+
 #include <cstdint>
 
 namespace paddock::net {
@@ -76,6 +78,23 @@ FirstBytesVerdict inspect_first_bytes(std::string_view data) {
   if (data.size() < kConnect.size() && kConnect.substr(0, data.size()) == data) return {};
   if (data.substr(0, kConnect.size()) == kConnect) return {FirstBytes::proxy_request, std::nullopt};
   return {FirstBytes::other, std::nullopt};
+}
+
+}  // namespace paddock::net
+
+namespace paddock::net {
+
+std::string first_bytes_refusal(const Authority& decided, const FirstBytesVerdict& first) {
+  const std::string authority = authority_text(decided.host, decided.port);
+  if (first.kind == FirstBytes::proxy_request)
+    return fmt::format("a proxy request inside the tunnel to {} (no proxy chaining)", authority);
+  if (first.kind == FirstBytes::tls && first.sni && !parse_ip_literal(decided.host)) {
+    const auto sni = canonical_host(*first.sni);
+    if (!sni || *sni != decided.host)
+      return fmt::format("TLS server name {} in the tunnel to {}: it must name the host that was allowed", *first.sni,
+                         authority);
+  }
+  return {};
 }
 
 }  // namespace paddock::net

@@ -7,7 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "net/address.hpp"
+
 namespace paddock::net {
+
+// Enough bytes to decide on: one TLS record.
+inline constexpr std::size_t kMaxFirstBytes = 16 * 1024 + 5;
 
 enum class FirstBytes {
   need_more,      // too short to tell yet
@@ -24,5 +29,13 @@ struct FirstBytesVerdict {
 // `data`: the bytes received so far. A ClientHello longer than `data` asks for more, up to
 // the record's length (at most 16 KiB), so the caller must buffer that much before deciding.
 FirstBytesVerdict inspect_first_bytes(std::string_view data);
+
+}  // namespace paddock::net
+
+namespace paddock::net {
+
+// Why a tunnel allowed to `decided` must not carry these first bytes (a proxy request inside
+// it, or a ClientHello naming another host), or "" when it may.
+std::string first_bytes_refusal(const Authority& decided, const FirstBytesVerdict& first);
 
 }  // namespace paddock::net

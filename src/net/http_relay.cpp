@@ -26,4 +26,25 @@ std::vector<std::pair<std::string, std::string>> policy_headers(const http::fiel
   return out;
 }
 
+std::optional<RequestTarget> split_origin_form(std::string_view target) {
+  if (target.empty() || target.front() != '/') return std::nullopt;
+  target = target.substr(0, target.find('#'));
+  const auto question = target.find('?');
+  RequestTarget out{std::string(target.substr(0, question)), ""};
+  if (question != std::string_view::npos) out.query = std::string(target.substr(question + 1));
+  return out;
+}
+
+http::response<http::string_body> refusal_response(unsigned status, const std::string& body,
+                                                   const std::string& policies) {
+  http::response<http::string_body> response{static_cast<http::status>(status), 11};
+  response.set(http::field::server, "paddock");
+  response.set(http::field::content_type, "text/plain; charset=utf-8");
+  if (!policies.empty()) response.set("X-Paddock-Policy", policies);
+  response.keep_alive(false);
+  response.body() = body + "\n";
+  response.prepare_payload();
+  return response;
+}
+
 }  // namespace paddock::net

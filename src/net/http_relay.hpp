@@ -15,7 +15,9 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,12 +29,32 @@ namespace http = boost::beast::http;
 // compares `len_ > body_limit_` and an empty optional is less than every Content-Length.
 inline constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
 
+// The bytes a buffer holds, as text.
+inline std::string_view buffered(const boost::beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  return {static_cast<const char*>(data.data()), data.size()};
+}
+
 // Removes the hop-by-hop fields (RFC 9110 section 7.6.1: Connection and the fields it names,
 // Keep-Alive, Proxy-*, TE, Trailer, Upgrade) before a message crosses the proxy.
 void strip_hop_by_hop(http::fields& fields);
 
 // The fields as the policy sees them (context.headers): names lower-case, in order.
 std::vector<std::pair<std::string, std::string>> policy_headers(const http::fields& fields);
+
+// A request target split for the policy: "/path?query" -> "/path", "query".
+struct RequestTarget {
+  std::string path;   // "/..." without the query
+  std::string query;  // without "?"
+  std::string text() const { return query.empty() ? path : path + "?" + query; }
+};
+// An origin-form target ("/path?query"); nullopt for any other form.
+std::optional<RequestTarget> split_origin_form(std::string_view target);
+
+// The proxy's own answer (a refusal or an error): text body, the deciding policies in
+// X-Paddock-Policy, and the connection closed after it.
+http::response<http::string_body> refusal_response(unsigned status, const std::string& body,
+                                                   const std::string& policies);
 
 // Writes the message `parser` has read the header of (edited by the caller) to `out`, reading
 // its body from `in` through `buffer`. Returns the bytes written; `ec` tells how it ended.

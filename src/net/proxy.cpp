@@ -56,10 +56,12 @@ struct Proxy::Servers {
   std::optional<DnsStub> dns;
 };
 
-Proxy::Proxy(asio::io_context& io, policy::PolicyEngine& engine, ProxyReport report, std::unique_ptr<Resolver> resolver)
+Proxy::Proxy(asio::io_context& io, policy::PolicyEngine& engine, ProxyReport report, std::unique_ptr<Resolver> resolver,
+             Interception interception)
     : io_(io),
-      context_(std::make_shared<ProxyContext>(
-          engine, resolver ? std::move(resolver) : system_resolver(io.get_executor()), std::move(report))),
+      context_(std::make_shared<ProxyContext>(engine,
+                                              resolver ? std::move(resolver) : system_resolver(io.get_executor()),
+                                              std::move(report), std::move(interception))),
       servers_(std::make_unique<Servers>()) {}
 
 Proxy::~Proxy() {

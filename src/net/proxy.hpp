@@ -18,7 +18,7 @@ class Proxy {
  public:
   // `resolver`: nullptr for the host's (tests substitute their own).
   Proxy(boost::asio::io_context& io, policy::PolicyEngine& engine, ProxyReport report,
-        std::unique_ptr<Resolver> resolver = nullptr);
+        std::unique_ptr<Resolver> resolver = nullptr, Interception interception = {});
   ~Proxy();
   Proxy(const Proxy&) = delete;
   Proxy& operator=(const Proxy&) = delete;

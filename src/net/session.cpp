@@ -25,11 +25,6 @@ constexpr auto use_awaitable_ec = [](boost::system::error_code& ec) {
   return asio::redirect_error(asio::use_awaitable, ec);
 };
 
-std::string_view buffered(const beast::flat_buffer& buffer) {
-  const auto data = buffer.data();
-  return {static_cast<const char*>(data.data()), data.size()};
-}
-
 // Connects to the first of the pinned endpoints that answers within `timeout`.
 asio::awaitable<boost::system::error_code> connect_pinned(tcp::socket& socket,
                                                           const std::vector<tcp::endpoint>& endpoints,
@@ -47,20 +42,6 @@ asio::awaitable<boost::system::error_code> connect_pinned(tcp::socket& socket,
   timer->cancel();
   if (*timed_out) ec = asio::error::timed_out;
   co_return ec;
-}
-
-// Why an allowed tunnel must not carry the client's first bytes, or "" when it may.
-std::string tunnel_refusal(const Authority& decided, const FirstBytesVerdict& first) {
-  const std::string authority = authority_text(decided.host, decided.port);
-  if (first.kind == FirstBytes::proxy_request)
-    return fmt::format("a proxy request inside the tunnel to {} (no proxy chaining)", authority);
-  if (first.kind == FirstBytes::tls && first.sni && !parse_ip_literal(decided.host)) {
-    const auto sni = canonical_host(*first.sni);
-    if (!sni || *sni != decided.host)
-      return fmt::format("TLS server name {} in the tunnel to {}: it must name the host that was allowed", *first.sni,
-                         authority);
-  }
-  return {};
 }
 
 }  // namespace
@@ -170,13 +151,7 @@ void Session::close_upstream(Upstream& upstream, std::string error) {
 }
 
 asio::awaitable<void> Session::respond(unsigned status, const std::string& body, const std::string& policies) {
-  http::response<http::string_body> response{static_cast<http::status>(status), 11};
-  response.set(http::field::server, "paddock");
-  response.set(http::field::content_type, "text/plain; charset=utf-8");
-  if (!policies.empty()) response.set("X-Paddock-Policy", policies);
-  response.keep_alive(false);
-  response.body() = body + "\n";
-  response.prepare_payload();
+  auto response = refusal_response(status, body, policies);
   boost::system::error_code ec;
   co_await http::async_write(client_, response, use_awaitable_ec(ec));
   client_.shutdown(tcp::socket::shutdown_send, ec);
@@ -184,8 +159,14 @@ asio::awaitable<void> Session::respond(unsigned status, const std::string& body,
 
 asio::awaitable<void> Session::tunnel(Upstream& upstream) {
   const Authority decided = upstream.authority;
+  if (context_->intercepts(decided.host, decided.port)) {
+    co_await intercept(upstream);
+    co_return;
+  }
   // Named, not a lambda converted in the co_await expression (see open_upstream).
-  const FirstBytesCheck check = [decided](const FirstBytesVerdict& first) { return tunnel_refusal(decided, first); };
+  const FirstBytesCheck check = [decided](const FirstBytesVerdict& first) {
+    return first_bytes_refusal(decided, first);
+  };
   auto result = co_await run_tunnel(client_, upstream.socket, std::string(buffered(buffer_)), check);
   buffer_.consume(buffer_.size());
   upstream.bytes_up = result.bytes_up;

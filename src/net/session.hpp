@@ -18,6 +18,7 @@
 #include <string>
 
 #include "net/address.hpp"
+#include "net/http_exchange.hpp"
 #include "net/http_relay.hpp"
 #include "net/proxy_context.hpp"
 #include "net/socks5.hpp"
@@ -60,8 +61,20 @@ class Session {
   boost::asio::awaitable<std::optional<Refusal>> open_upstream(const Authority& authority, std::string protocol,
                                                                Upstream& upstream);
   void close_upstream(Upstream& upstream, std::string error);
-  // Carries an opened upstream both ways (CONNECT and SOCKS5), then closes it.
+  // Carries an opened upstream both ways (CONNECT and SOCKS5), intercepting TLS where the
+  // interception rules say so, then closes it.
   boost::asio::awaitable<void> tunnel(Upstream& upstream);
+  // TLS towards the client with a leaf for the decided host and towards the upstream with its
+  // certificate verified, then each request decided and relayed (intercept.cpp).
+  boost::asio::awaitable<void> intercept(Upstream& upstream);
+
+  // One request read in the clear (plain HTTP or intercepted TLS, request_policy.cpp): its
+  // HttpRequest decision, then HttpRewrite headers and granted secrets swapped in. nullopt when
+  // it may go upstream; else the refusal (reported, and the event recorded).
+  std::optional<Refusal> admit_request(http::request<http::empty_body>& request, const Authority& authority,
+                                       std::string_view scheme, const RequestTarget& target, audit::HttpRequest& event);
+  void record_request(audit::HttpRequest event, const ExchangeOutcome& outcome,
+                      std::chrono::steady_clock::time_point started);
   // The denial line (already reported) when the message's Host field names another authority
   // than the one asked for (SECURITY-BATTERY row 38); nullopt when it matches or is absent.
   std::optional<std::string> host_field_mismatch(const http::fields& fields, std::string_view what,

@@ -17,7 +17,6 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 constexpr std::size_t kChunk = 64 * 1024;
-constexpr std::size_t kMaxFirstBytes = 16 * 1024 + 5;  // one TLS record
 
 bool clean_end(const boost::system::error_code& ec) {
   return !ec || ec == asio::error::eof || ec == asio::error::operation_aborted;

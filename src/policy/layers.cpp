@@ -14,7 +14,8 @@ bool known_action(std::string_view name) {
   return std::any_of(std::begin(kActions), std::end(kActions), [&](const ActionInfo& a) { return a.name == name; });
 }
 
-// The actions paddock asks about that a scope constraint lets through.
+}  // namespace
+
 std::set<std::string> actions_of(const cedar::ScopeConstraint& scope, std::vector<std::string>& warnings) {
   using Op = cedar::ScopeConstraint::Op;
   std::set<std::string> out;
@@ -51,6 +52,8 @@ std::set<std::string> actions_of(const cedar::ScopeConstraint& scope, std::vecto
   return out;
 }
 
+namespace {
+
 void context_attributes(const cedar::Expr& e, std::set<std::string>& out) {
   if ((e.kind == cedar::ExprKind::GetAttr || e.kind == cedar::ExprKind::Has) && !e.children.empty() &&
       e.children[0].kind == cedar::ExprKind::Var && e.children[0].var == cedar::Var::Context)
@@ -73,8 +76,7 @@ std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
     auto uses_beyond = [&](std::initializer_list<std::string_view> allowed) {
       std::vector<std::string> extra;
       for (const auto& name : context)
-        if (name != "sandbox" && name != "agent" &&
-            std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+        if (name != "sandbox" && name != "agent" && std::find(allowed.begin(), allowed.end(), name) == allowed.end())
           extra.push_back("context." + name);
       return extra;
     };
@@ -87,17 +89,18 @@ std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
     if (actions.contains(std::string(action::kFileRead)) || actions.contains(std::string(action::kFileWrite))) {
       p.layers.emplace_back("file access: mounts and Landlock (kernel), fixed when the sandbox starts");
       if (auto extra = uses_beyond({"path"}); !extra.empty())
-        p.warnings.push_back(fmt::format("file access: the kernel layers see only the path, not {}; Cedar skips "
-                                         "the policy there (an evaluation error)",
-                                         joined(extra)));
+        p.warnings.push_back(
+            fmt::format("file access: the kernel layers see only the path, not {}; Cedar skips "
+                        "the policy there (an evaluation error)",
+                        joined(extra)));
     }
     if (actions.contains(std::string(action::kExec))) {
       if (auto extra = uses_beyond({"path"}); !extra.empty()) {
-        p.layers.emplace_back(
-            "exec: the path by Landlock execute and mounts (kernel); " + joined(extra) +
-            " by the supervisor on every exec");
-        p.warnings.push_back("exec argument rules are best effort: a multi-threaded process can change its "
-                             "arguments after the supervisor checked them (DESIGN.md, threat model)");
+        p.layers.emplace_back("exec: the path by Landlock execute and mounts (kernel); " + joined(extra) +
+                              " by the supervisor on every exec");
+        p.warnings.push_back(
+            "exec argument rules are best effort: a multi-threaded process can change its "
+            "arguments after the supervisor checked them (DESIGN.md, threat model)");
       } else {
         p.layers.emplace_back("exec: Landlock execute and mounts (kernel), fixed when the sandbox starts");
       }

@@ -5,6 +5,7 @@
 // said too.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct PolicyLayers {
   std::vector<std::string> layers;    // one line per action kind
   std::vector<std::string> warnings;  // inexact or missing enforcement
 };
+
+// The actions paddock asks about that a scope constraint lets through; a warning for each
+// action named that paddock never asks about.
+std::set<std::string> actions_of(const cedar::ScopeConstraint& scope, std::vector<std::string>& warnings);
 
 std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies);
 

@@ -1,0 +1,71 @@
+#include "common/files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/error.hpp"
+#include "common/unique_fd.hpp"
+
+namespace paddock {
+
+std::string data_directory() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg != nullptr && xdg[0] == '/') return std::string(xdg) + "/paddock";
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || home[0] != '/')
+    throw Error("neither XDG_DATA_HOME nor HOME names a directory: set HOME to find paddock's data");
+  return std::string(home) + "/.local/share/paddock";
+}
+
+void make_directories(const std::string& path, mode_t mode) {
+  const std::filesystem::path target(path);
+  std::filesystem::path partial;
+  for (const auto& part : target) {
+    partial /= part;
+    if (::mkdir(partial.c_str(), partial == target ? mode : 0755) != 0 && errno != EEXIST)
+      throw SysError("mkdir " + partial.string());
+  }
+  check_sys(::chmod(path.c_str(), mode), "chmod " + path);
+}
+
+void write_file_atomically(const std::string& path, const std::string& content, mode_t mode) {
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (!fd) throw SysError("create " + temporary);
+  auto fail = [&](const std::string& what) {
+    const int err = errno;
+    ::unlink(temporary.c_str());
+    throw SysError(what + " " + temporary, err);
+  };
+  if (::fchmod(fd.get(), mode) != 0) fail("chmod");
+  for (std::size_t done = 0; done < content.size();) {
+    const ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("write");
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd.get()) != 0) fail("fsync");
+  fd.reset();
+  if (::rename(temporary.c_str(), path.c_str()) != 0) fail("rename to " + path + " from");
+}
+
+std::string read_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw SysError("open " + path);
+  std::string out;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw SysError("read " + path);
+    if (n == 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+}  // namespace paddock

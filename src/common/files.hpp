@@ -1,0 +1,22 @@
+// Paddock's own files outside any sandbox: where they live (XDG base directories) and writing
+// them so that a crash never leaves a half-written one (a temporary file, fsync, rename).
+#pragma once
+
+#include <sys/types.h>
+#include <string>
+
+namespace paddock {
+
+// $XDG_DATA_HOME/paddock, else $HOME/.local/share/paddock (the CA, the secrets, the keys).
+std::string data_directory();
+
+// mkdir -p; the last component gets `mode` (and is chmod'ed to it when it existed already).
+void make_directories(const std::string& path, mode_t mode);
+
+// Writes `content` to `path` atomically with `mode`: a reader sees the old file or the new one.
+void write_file_atomically(const std::string& path, const std::string& content, mode_t mode);
+
+// The whole file; throws SysError naming the path.
+std::string read_file(const std::string& path);
+
+}  // namespace paddock

@@ -1,0 +1,32 @@
+// Owning handles for the OpenSSL objects the proxy makes (keys, certificates, BIOs), and the
+// text of OpenSSL's error queue for messages.
+#pragma once
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace paddock::net {
+
+template <class T, void (*Free)(T*)>
+struct OpenSslFree {
+  void operator()(T* p) const noexcept { Free(p); }
+};
+using PKey = std::unique_ptr<EVP_PKEY, OpenSslFree<EVP_PKEY, EVP_PKEY_free>>;
+using X509Ptr = std::unique_ptr<X509, OpenSslFree<X509, X509_free>>;
+using BioPtr = std::unique_ptr<BIO, OpenSslFree<BIO, BIO_free_all>>;
+
+// "what: <OpenSSL's reasons>", and the error queue emptied.
+std::string openssl_error(std::string_view what);
+
+std::string to_pem(const X509& certificate);
+std::string to_pem(const EVP_PKEY& private_key);
+// nullptr when `pem` holds no such object.
+X509Ptr certificate_from_pem(std::string_view pem);
+PKey private_key_from_pem(std::string_view pem);
+
+}  // namespace paddock::net
