@@ -24,11 +24,16 @@ bool names(const cedar::EntityUid& uid, const std::vector<std::string>& ids) {
   return uid.type() == type::kHost && std::find(ids.begin(), ids.end(), uid.id()) != ids.end();
 }
 
-// Host entity literals anywhere in an expression (Leash's `resource in [Host::"a", ...]`).
+void host_values(const cedar::Value& v, std::vector<const cedar::EntityUid*>& out) {
+  if (v.is(cedar::ValueType::Entity) && v.as_entity().type() == type::kHost) out.push_back(&v.as_entity());
+  if (v.is(cedar::ValueType::Set))
+    for (const auto& element : v.as_set()) host_values(element, out);
+}
+
+// Host entity literals anywhere in an expression (Leash's `resource in [Host::"a", ...]`, a
+// set the parser folds into one constant).
 void host_literals(const cedar::Expr& e, std::vector<const cedar::EntityUid*>& out) {
-  if (e.kind == ExprKind::Literal && e.value.type() == cedar::ValueType::Entity &&
-      e.value.as_entity().type() == type::kHost)
-    out.push_back(&e.value.as_entity());
+  if (e.kind == ExprKind::Literal) host_values(e.value, out);
   for (const auto& child : e.children) host_literals(child, out);
 }
 

@@ -1,0 +1,130 @@
+// The interception CA: made once with private files, leaves that verify for their host only,
+// the on-disk leaf cache, and the trust files the sandbox gets.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/files.hpp"
+#include "net/certificate_authority.hpp"
+#include "net/tls_contexts.hpp"
+#include "net/trust.hpp"
+
+namespace paddock::net {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+class Tls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (fs::temp_directory_path() / ("paddock-ca-" + std::to_string(::getpid()))).string();
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string dir_;
+};
+
+unsigned mode_of(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 0777;
+}
+
+// X509_verify_cert of `leaf` against `ca` alone, with the host check OpenSSL's clients do.
+int verify(const X509& ca, X509& leaf, const std::string& host) {
+  X509_STORE* store = X509_STORE_new();
+  X509_STORE_add_cert(store, const_cast<X509*>(&ca));
+  X509_STORE_CTX* ctx = X509_STORE_CTX_new();
+  X509_STORE_CTX_init(ctx, store, &leaf, nullptr);
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx);
+  if (host.find_first_not_of("0123456789.:") == std::string::npos)
+    X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+  else
+    X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+  const int ok = X509_verify_cert(ctx);
+  const int error = ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
+  X509_STORE_CTX_free(ctx);
+  X509_STORE_free(store);
+  return error;
+}
+
+TEST_F(Tls, TheCaIsMadeOnceWithItsKeysPrivate) {
+  auto ca = CertificateAuthority::open(dir_ + "/ca");
+  EXPECT_EQ(mode_of(dir_ + "/ca"), 0700u);
+  EXPECT_EQ(mode_of(dir_ + "/ca/ca.key"), 0600u);
+  EXPECT_EQ(mode_of(dir_ + "/ca/leaf.key"), 0600u);
+  EXPECT_THAT(ca.certificate_pem(), HasSubstr("BEGIN CERTIFICATE"));
+  auto again = CertificateAuthority::open(dir_ + "/ca");
+  EXPECT_EQ(again.certificate_pem(), ca.certificate_pem()) << "the same CA on every run";
+  EXPECT_EQ(X509_check_ca(const_cast<X509*>(&ca.certificate())), 1);
+  EXPECT_EQ(EVP_PKEY_get_base_id(X509_get0_pubkey(&ca.certificate())), EVP_PKEY_EC) << "ECDSA";
+}
+
+TEST_F(Tls, ADamagedCaIsAnErrorNotANewCa) {
+  CertificateAuthority::open(dir_ + "/ca");
+  std::ofstream(dir_ + "/ca/ca.key") << "garbage";
+  EXPECT_ANY_THROW(CertificateAuthority::open(dir_ + "/ca"));
+}
+
+TEST_F(Tls, ALeafVerifiesForItsHostOnly) {
+  auto ca = CertificateAuthority::open(dir_ + "/ca");
+  auto leaf = ca.mint("api.example.com");
+  EXPECT_EQ(verify(ca.certificate(), *leaf, "api.example.com"), X509_V_OK);
+  EXPECT_EQ(verify(ca.certificate(), *leaf, "evil.example.com"), X509_V_ERR_HOSTNAME_MISMATCH);
+  auto ip = ca.mint("127.0.0.1");
+  EXPECT_EQ(verify(ca.certificate(), *ip, "127.0.0.1"), X509_V_OK);
+  EXPECT_EQ(verify(ca.certificate(), *ip, "127.0.0.2"), X509_V_ERR_IP_ADDRESS_MISMATCH);
+  auto v6 = ca.mint("::1");
+  EXPECT_EQ(verify(ca.certificate(), *v6, "::1"), X509_V_OK);
+  // A CA of another installation does not vouch for it.
+  auto other = CertificateAuthority::open(dir_ + "/other");
+  EXPECT_EQ(verify(other.certificate(), *leaf, "api.example.com"), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+  // Leaves are no CA: a sandbox holding one cannot sign for other hosts.
+  EXPECT_EQ(X509_check_ca(leaf.get()), 0);
+}
+
+TEST_F(Tls, LeavesAreCachedOnDiskAndReused) {
+  {
+    TlsContexts contexts(CertificateAuthority::open(dir_ + "/ca"));
+    auto first = contexts.server("api.example.com");
+    EXPECT_EQ(contexts.server("api.example.com"), first) << "cached in memory";
+  }
+  const std::string cached = dir_ + "/ca/leaves/api.example.com.crt";
+  ASSERT_TRUE(fs::exists(cached));
+  const std::string pem = read_file(cached);
+  {
+    TlsContexts contexts(CertificateAuthority::open(dir_ + "/ca"));
+    contexts.server("api.example.com");
+    EXPECT_EQ(read_file(cached), pem) << "the next run reuses the leaf on disk";
+  }
+  // A leaf not signed by this CA (another installation's, or planted) is replaced.
+  auto other = CertificateAuthority::open(dir_ + "/other");
+  write_file_atomically(cached, to_pem(*other.mint("api.example.com")), 0644);
+  TlsContexts contexts(CertificateAuthority::open(dir_ + "/ca"));
+  contexts.server("api.example.com");
+  auto reread = certificate_from_pem(read_file(cached));
+  EXPECT_EQ(verify(contexts.authority().certificate(), *reread, "api.example.com"), X509_V_OK);
+}
+
+TEST_F(Tls, TheSandboxTrustsTheCaThroughBundlesAndVariables) {
+  fs::create_directories(dir_ + "/root/etc/ssl/certs");
+  std::ofstream(dir_ + "/root/etc/ssl/certs/ca-certificates.crt") << "SYSTEM ROOTS";
+  auto trust = sandbox_trust("PADDOCK CA\n", dir_ + "/root");
+  ASSERT_EQ(trust.files.size(), 3u);
+  EXPECT_EQ(trust.files[0].target, "/etc/ssl/certs/ca-certificates.crt");
+  EXPECT_EQ(trust.files[0].content, "SYSTEM ROOTS\nPADDOCK CA\n") << "the system's roots stay trusted";
+  EXPECT_EQ(trust.files[1].target, kSandboxCaPath);
+  EXPECT_EQ(trust.files[2].content, "SYSTEM ROOTS\nPADDOCK CA\n");
+  for (const char* variable : {"SSL_CERT_FILE=", "REQUESTS_CA_BUNDLE=", "CURL_CA_BUNDLE=", "GIT_SSL_CAINFO=",
+                               "CODEX_CA_CERTIFICATE=", "NODE_EXTRA_CA_CERTS="})
+    EXPECT_THAT(trust.environment, ::testing::Contains(::testing::StartsWith(variable)));
+}
+
+}  // namespace
+}  // namespace paddock::net
