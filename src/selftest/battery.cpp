@@ -6,20 +6,30 @@ namespace paddock::selftest {
 
 std::string_view outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::pass: return "PASS";
-    case Outcome::fail: return "FAIL";
-    case Outcome::not_applicable: return "N/A";
+    case Outcome::pass:
+      return "PASS";
+    case Outcome::fail:
+      return "FAIL";
+    case Outcome::not_applicable:
+      return "N/A";
   }
   return "?";
 }
 
-Finding pass(std::string reason) { return {Outcome::pass, std::move(reason)}; }
-Finding fail(std::string reason) { return {Outcome::fail, std::move(reason)}; }
-Finding not_applicable(std::string reason) { return {Outcome::not_applicable, std::move(reason)}; }
+Finding pass(std::string reason) {
+  return {Outcome::pass, std::move(reason)};
+}
+Finding fail(std::string reason) {
+  return {Outcome::fail, std::move(reason)};
+}
+Finding not_applicable(std::string reason) {
+  return {Outcome::not_applicable, std::move(reason)};
+}
 
 std::vector<Probe> battery() {
   std::vector<Probe> all;
-  for (auto part : {file_probes(), process_probes(), socket_probes()}) all.insert(all.end(), part.begin(), part.end());
+  for (auto part : {file_probes(), process_probes(), socket_probes(), network_probes()})
+    all.insert(all.end(), part.begin(), part.end());
   std::stable_sort(all.begin(), all.end(), [](const Probe& a, const Probe& b) { return a.row < b.row; });
   return all;
 }

@@ -36,6 +36,7 @@ std::vector<Probe> battery();
 std::vector<Probe> file_probes();
 std::vector<Probe> process_probes();
 std::vector<Probe> socket_probes();
+std::vector<Probe> network_probes();
 
 // Runs the probe with `args` and checks its answer is `expected`; on a mismatch the finding
 // names what came back instead.
