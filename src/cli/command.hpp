@@ -25,5 +25,6 @@ void add_plan_command(CLI::App& app, Action& action);
 void add_allow_command(CLI::App& app, Action& action);
 void add_selftest_command(CLI::App& app, Action& action);
 void add_secret_command(CLI::App& app, Action& action);
+void add_trust_command(CLI::App& app, Action& action);
 
 }  // namespace paddock::cli

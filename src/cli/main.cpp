@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add_allow_command(app, action);
   add_selftest_command(app, action);
   add_secret_command(app, action);
+  add_trust_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -14,10 +14,12 @@
 #include "cli/run_interception.hpp"
 #include "cli/run_options.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "net/proxy.hpp"
 #include "policy/denials.hpp"
 #include "policy/watcher.hpp"
 #include "sandbox/supervisor.hpp"
+#include "workspace/trust.hpp"
 
 namespace paddock::cli {
 namespace {
@@ -110,11 +112,38 @@ struct RunFlags {
   bool net_log = false;
 };
 
+// devcontainer.json's postCreateCommand: once per workspace and command line, before the
+// command, in a sandbox of its own made like the run's (same policy, network and grants). A
+// failure stops the run, and the command runs again next time.
+int post_create(PreparedRun& prepared, const net::Interception& interception, const RunFlags& flags,
+                const std::string& workspace) {
+  const std::string& line = *prepared.post_create_command;
+  const std::string marker_dir = data_directory() + "/post-create";
+  const std::string marker = marker_dir + "/" + workspace::sha256_hex(workspace + '\0' + line);
+  if (::access(marker.c_str(), F_OK) == 0) return 0;
+  fmt::print(stderr, "paddock: running devcontainer.json's postCreateCommand once: {}\n", line);
+  sandbox::RunRequest request = prepared.request;
+  request.command = {"/bin/sh", "-c", line};
+  sandbox::Spec spec = sandbox::plan(request, prepared.host);
+  RunEvents events(flags.net_log);
+  boost::asio::io_context io;
+  PolicyObserver observer(prepared, interception, events, flags.exec_log);
+  const int status = sandbox::run(spec, io, observer);
+  if (status != 0) {
+    fmt::print(stderr, "paddock: postCreateCommand failed (status {}); it runs again next time\n", status);
+    return status;
+  }
+  make_directories(marker_dir, 0700);
+  write_file_atomically(marker, line + "\n", 0600);
+  return 0;
+}
+
 int run(const RunFlags& flags) {
   PreparedRun prepared =
       prepare_run(flags.options, flags.options.command.empty() ? demo_agent_command() : flags.options.command);
   prepared.request.observe_exec = prepared.request.observe_exec || flags.exec_log;
   net::Interception interception = prepare_interception(flags.options, prepared);
+  for (const auto& note : prepared.settings.notes) fmt::print(stderr, "paddock: note: {}\n", note);
   for (const auto& note : prepared.compiled.notes) fmt::print(stderr, "paddock: note: {}\n", note);
 
   sandbox::Spec spec;
@@ -123,6 +152,8 @@ int run(const RunFlags& flags) {
   } catch (const Error& e) {
     throw Error(e.what(), kExitUsage);  // everything plan() rejects is bad input
   }
+  if (prepared.post_create_command)
+    if (const int status = post_create(prepared, interception, flags, spec.workspace); status != 0) return status;
   // The sink outlives the event loop: connections still open when the sandbox exits end, and
   // report their close, as the loop is destroyed.
   RunEvents events(flags.net_log);

@@ -55,7 +55,7 @@ net::Interception prepare_interception(const RunOptions& options, PreparedRun& r
   net::Interception interception;
   auto& request = run.request;
   if (!request.egress) {
-    if (!options.grants.empty() || !options.intercept.empty())
+    if (!run.settings.grants.empty() || !options.intercept.empty())
       throw Error(fmt::format("--grant/--intercept: profile {} has no network; use a profile with network "
                               "(standard, trusted) or a policy that allows hosts",
                               run.profile.name),
@@ -64,7 +64,7 @@ net::Interception prepare_interception(const RunOptions& options, PreparedRun& r
   }
   interception.always = bindings(options.intercept, "--intercept");
   interception.never = bindings(options.no_intercept, "--no-intercept");
-  interception.grants = load_grants(options.grants);
+  interception.grants = load_grants(run.settings.grants);
 
   auto authority = net::CertificateAuthority::open(data_directory() + "/ca");
   auto trust = net::sandbox_trust(authority.certificate_pem(), request.rootfs.value_or("/"));

@@ -9,6 +9,9 @@
 #include "cli/command.hpp"
 #include "common/error.hpp"
 #include "net/environment.hpp"
+#include "workspace/config_file.hpp"
+#include "workspace/devcontainer.hpp"
+#include "workspace/trust.hpp"
 
 namespace fs = std::filesystem;
 
@@ -55,10 +58,9 @@ void add_run_options(CLI::App* cmd, RunOptions& options) {
   cmd->add_option("-e,--env", options.env, "Set K=V in the sandbox (K alone passes the host's value)")
       ->type_name("K=V");
   cmd->add_option("--memory", options.memory, "Memory limit, e.g. 2G")->type_name("SIZE");
-  cmd->add_option("--pids", options.pids, "Process limit (0: none)")->capture_default_str();
+  cmd->add_option("--pids", options.pids, "Process limit (0: none; default 4096)");
   cmd->add_option("--cpus", options.cpus, "CPU limit in cores, e.g. 1.5")->check(CLI::PositiveNumber);
-  cmd->add_option("-p,--profile", options.profile, "Built-in profile: paranoid, strict, standard, trusted")
-      ->capture_default_str();
+  cmd->add_option("-p,--profile", options.profile, "Built-in profile: paranoid, strict (default), standard, trusted");
   cmd->add_option("--policy", options.policies, "A further Cedar policy file (repeatable)")->type_name("FILE");
   cmd->add_option("--proxy-port", options.proxy_port,
                   "Port of the egress proxy (HTTP, CONNECT, SOCKS5) on the sandbox's 127.0.0.1")
@@ -77,6 +79,63 @@ void add_run_options(CLI::App* cmd, RunOptions& options) {
   cmd->add_option("--agent", options.agent, "The agent's name in policies, Agent::\"NAME\" (default: the command's)");
 }
 
+namespace {
+
+// The flags as the last layer of settings: they win over every file.
+workspace::Settings flag_settings(const RunOptions& options) {
+  workspace::Settings flags;
+  flags.profile = options.profile;
+  flags.memory = options.memory;
+  flags.pids = options.pids;
+  flags.cpus = options.cpus;
+  if (!options.agent.empty()) flags.agent = options.agent;
+  for (const auto& path : options.policies) {
+    if (!fs::is_regular_file(path)) throw Error("--policy " + path + ": no such file", kExitUsage);
+    flags.policies.push_back(fs::absolute(path).lexically_normal());
+  }
+  flags.mounts = options.mounts;
+  flags.env = options.env;
+  flags.grants = options.grants;
+  return flags;
+}
+
+// The user's config.toml, then the workspace's paddock.toml and devcontainer.json once the
+// user has trusted them (workspace/trust.hpp), then the flags.
+workspace::Settings configured_settings(const RunOptions& options, const std::string& workspace_dir,
+                                        const std::string& home, std::optional<std::string>& post_create) {
+  workspace::Settings settings;
+  const std::string user_config = workspace::user_config_path(home);
+  if (fs::exists(user_config)) workspace::merge_into(settings, workspace::load_config_file(user_config, home));
+  const auto project = workspace::project_files(workspace_dir);
+  if (!project.empty()) {
+    auto trust = workspace::TrustStore::standard();
+    for (const auto& file : project) {
+      const auto state = trust.state(file);
+      if (state == workspace::TrustStore::State::trusted) continue;
+      throw Error(state == workspace::TrustStore::State::changed
+                      ? fmt::format("{}: changed since you trusted it; review the change, then run `paddock trust "
+                                    "-w {}`",
+                                    file, workspace_dir)
+                      : fmt::format("{}: not trusted yet (a project's file can choose the sandbox's profile, mounts, "
+                                    "policies, environment and secrets); review it, then run `paddock trust -w {}`",
+                                    file, workspace_dir),
+                  kExitUsage);
+    }
+    const std::string toml = workspace_dir + "/paddock.toml";
+    if (fs::exists(toml)) workspace::merge_into(settings, workspace::load_config_file(toml, home));
+    const std::string devcontainer = workspace_dir + "/.devcontainer/devcontainer.json";
+    if (fs::exists(devcontainer)) {
+      auto imported = workspace::load_devcontainer(devcontainer, workspace_dir);
+      workspace::merge_into(settings, imported.settings);
+      post_create = imported.post_create_command;
+    }
+  }
+  workspace::merge_into(settings, flag_settings(options));
+  return settings;
+}
+
+}  // namespace
+
 PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> command) {
   PreparedRun run;
   run.host = sandbox::Host::current();
@@ -85,19 +144,24 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
   if (!options.workspace.empty()) request.workspace = options.workspace;
   if (!options.rootfs.empty()) request.rootfs = options.rootfs;
   request.read_only_workspace = options.read_only_workspace;
-  request.mounts = options.mounts;
-  request.env = options.env;
-  if (!options.memory.empty()) request.limits.memory_bytes = parse_size(options.memory, "--memory");
-  if (options.pids > 0) request.limits.pids = options.pids;
-  if (options.cpus > 0) request.limits.cpus = options.cpus;
 
   try {
-    run.profile = policy::find_profile(options.profile);
     const std::string workspace = sandbox::resolve_workspace(request, run.host);
-    for (const auto& path : options.policies) {
-      if (!fs::is_regular_file(path)) throw Error("--policy " + path + ": no such file", kExitUsage);
-      run.policy_paths.push_back(fs::absolute(path).lexically_normal());
+    run.settings = configured_settings(options, workspace, run.host.home, run.post_create_command);
+    const auto& settings = run.settings;
+    request.mounts = settings.mounts;
+    request.env = settings.env;
+    if (settings.memory) request.limits.memory_bytes = parse_size(*settings.memory, "--memory");
+    const std::uint64_t pids = settings.pids.value_or(kDefaultPids);
+    if (pids > 0) request.limits.pids = pids;
+    if (settings.cpus) {
+      if (*settings.cpus <= 0) throw Error("--cpus: expected a positive number", kExitUsage);
+      request.limits.cpus = *settings.cpus;
     }
+    run.profile = policy::find_profile(settings.profile.value_or(std::string(policy::kDefaultProfile)));
+    run.policy_paths = settings.policies;
+    for (const auto& path : run.policy_paths)
+      if (!fs::is_regular_file(path)) throw Error(path + ": no such policy file", kExitUsage);
     // The project's own policy is watched even before it exists: `paddock allow` may create it.
     const std::string project_policy = project_policy_path(workspace);
     auto files = policy::policy_files(run.profile, run.policy_paths);
@@ -110,7 +174,7 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
     input.system_dirs = sandbox::system_directories();
     input.scratch_dirs = sandbox::scratch_directories();
     policy::Identity identity;
-    identity.agent = !options.agent.empty()    ? options.agent
+    identity.agent = settings.agent            ? *settings.agent
                      : request.command.empty() ? "agent"
                                                : fs::path(request.command.front()).filename().string();
     identity.sandbox = fs::path(workspace).filename().string();

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "policy/loader.hpp"
 #include "policy/profiles.hpp"
 #include "sandbox/layout.hpp"
+#include "workspace/settings.hpp"
 
 namespace paddock::cli {
 
@@ -24,10 +26,11 @@ struct RunOptions {
   std::string rootfs;
   std::vector<std::string> mounts;
   std::vector<std::string> env;
-  std::string memory;
-  std::uint64_t pids = 4096;  // far above what a build or an agent needs, far below a fork bomb
-  double cpus = 0;
-  std::string profile = std::string(policy::kDefaultProfile);
+  // Unset: from the configuration files, else the default.
+  std::optional<std::string> memory;
+  std::optional<std::uint64_t> pids;
+  std::optional<double> cpus;
+  std::optional<std::string> profile;
   std::vector<std::string> policies;
   std::string agent;
   std::uint16_t proxy_port = 3128;        // the egress proxy's port on the sandbox's 127.0.0.1
@@ -46,9 +49,15 @@ struct PreparedRun {
   std::vector<std::string> policy_paths;  // the run's policy files besides the profile (watched)
   std::unique_ptr<policy::PolicyEngine> engine;
   policy::CompiledPlan compiled;
+  workspace::Settings settings;                    // the configuration files and the flags, merged
+  std::optional<std::string> post_create_command;  // devcontainer.json's, not yet run here
 };
 
-// Throws Error (status 2) for bad flags or a policy that does not load.
+// A process limit far above what a build or an agent needs, far below a fork bomb.
+inline constexpr std::uint64_t kDefaultPids = 4096;
+
+// Throws Error (status 2) for bad flags, a configuration file that does not load or is not
+// trusted, or a policy that does not load.
 PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> command);
 
 // The project's own policy file, which `paddock allow` writes and every run loads.

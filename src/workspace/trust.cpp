@@ -1,0 +1,69 @@
+#include "workspace/trust.hpp"
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+
+namespace paddock::workspace {
+
+TrustStore TrustStore::standard() {
+  return TrustStore(data_directory() + "/trust.json");
+}
+
+namespace {
+
+nlohmann::json load(const std::string& path) {
+  if (::access(path.c_str(), F_OK) != 0) return nlohmann::json::object();
+  try {
+    auto j = nlohmann::json::parse(read_file(path));
+    if (j.is_object()) return j;
+  } catch (const nlohmann::json::exception&) {
+  }
+  throw Error(path + ": damaged; remove it and run `paddock trust` again in each project");
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) throw Error("SHA-256 failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
+}
+
+std::string sha256_file(const std::string& path) {
+  return sha256_hex(read_file(path));
+}
+
+TrustStore::State TrustStore::state(const std::string& file) const {
+  const auto records = load(path_);
+  auto found = records.find(file);
+  if (found == records.end() || !found->is_string()) return State::unknown;
+  return found->get<std::string>() == sha256_file(file) ? State::trusted : State::changed;
+}
+
+void TrustStore::trust(const std::vector<std::string>& files) {
+  auto records = load(path_);
+  for (const auto& file : files) records[file] = sha256_file(file);
+  make_directories(path_.substr(0, path_.rfind('/')), 0700);
+  write_file_atomically(path_, records.dump(2) + "\n", 0600);
+}
+
+std::vector<std::string> project_files(const std::string& workspace) {
+  std::vector<std::string> out;
+  for (const char* name : {"/paddock.toml", "/.devcontainer/devcontainer.json"})
+    if (::access((workspace + name).c_str(), F_OK) == 0) out.push_back(workspace + name);
+  return out;
+}
+
+}  // namespace paddock::workspace
