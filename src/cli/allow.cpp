@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "policy/denials.hpp"
 #include "sandbox/layout.hpp"
+#include "workspace/trust.hpp"
 
 namespace fs = std::filesystem;
 
@@ -38,7 +39,8 @@ std::string permit_for(const AllowOptions& o, const std::string& id) {
   if (o.what == "host") {
     auto colon = o.target.rfind(':');
     bool has_port = colon != std::string::npos && o.target.find(']', colon) == std::string::npos &&
-                    o.target.find_first_not_of("0123456789", colon + 1) == std::string::npos && colon + 1 < o.target.size();
+                    o.target.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
+                    colon + 1 < o.target.size();
     return fmt::format("@id({})\npermit (principal, action == Action::\"NetworkConnect\", resource {} Host::{});\n",
                        cedar_string(id), has_port ? "==" : "in", cedar_string(o.target));
   }
@@ -53,8 +55,9 @@ std::string permit_for(const AllowOptions& o, const std::string& id) {
         "when {{ {} }};\n",
         cedar_string(id), resource);
   if (o.what == "read")
-    return fmt::format("@id({})\npermit (principal, action == Action::\"FileOpenReadOnly\", resource)\nwhen {{ {} }};\n",
-                       cedar_string(id), resource);
+    return fmt::format(
+        "@id({})\npermit (principal, action == Action::\"FileOpenReadOnly\", resource)\nwhen {{ {} }};\n",
+        cedar_string(id), resource);
   if (o.what == "write")
     return fmt::format(
         "@id({})\npermit (principal, action in [Action::\"FileOpenReadOnly\", Action::\"FileOpenReadWrite\"], "
@@ -69,6 +72,10 @@ int allow(const AllowOptions& options) {
   const std::string workspace = sandbox::resolve_workspace(request, sandbox::Host::current());
   const std::string path = project_policy_path(workspace);
 
+  // A policy file the user trusted (or a new one) stays trusted with the permit added; one that
+  // came with the project stays untrusted until reviewed (`paddock trust`).
+  auto trust = workspace::TrustStore::standard();
+  const bool keep_trusted = !fs::exists(path) || trust.state(path) == workspace::TrustStore::State::trusted;
   std::string existing;
   if (std::ifstream in(path); in) {
     std::stringstream text;
@@ -85,9 +92,12 @@ int allow(const AllowOptions& options) {
   if (!out) throw SysError("open " + path);
   out << (existing.empty() || existing.back() == '\n' ? "" : "\n") << text;
   if (!out.flush()) throw SysError("write " + path);
+  out.close();
+  if (keep_trusted) trust.trust({path});
   fmt::print("added to {}:\n{}", path, text);
-  fmt::print("running sandboxes reload it now (exec and network decisions); file access and which programs may run "
-             "change at the next run\n");
+  fmt::print(
+      "running sandboxes reload it now (exec and network decisions); file access and which programs may run "
+      "change at the next run\n");
   return 0;
 }
 
@@ -96,7 +106,9 @@ int allow(const AllowOptions& options) {
 void add_allow_command(CLI::App& app, Action& action) {
   auto options = std::make_shared<AllowOptions>();
   auto* cmd = app.add_subcommand("allow", "Permit something in the project's policy (.paddock/policy.cedar)");
-  cmd->add_option("what", options->what, "exec, host, read or write")->required()->check(CLI::IsMember({"exec", "host", "read", "write"}));
+  cmd->add_option("what", options->what, "exec, host, read or write")
+      ->required()
+      ->check(CLI::IsMember({"exec", "host", "read", "write"}));
   cmd->add_option("target", options->target, "A path, or HOST[:PORT] for host")->required();
   cmd->add_option("-w,--workspace", options->workspace, "The project (default: the enclosing git repository)");
   cmd->callback([options, &action] { action = [options] { return allow(*options); }; });

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -121,10 +122,13 @@ workspace::Settings configured_settings(const RunOptions& options, const std::st
                                     file, workspace_dir),
                   kExitUsage);
     }
+    auto present = [&](const std::string& file) {
+      return std::find(project.begin(), project.end(), file) != project.end();
+    };
     const std::string toml = workspace_dir + "/paddock.toml";
-    if (fs::exists(toml)) workspace::merge_into(settings, workspace::load_config_file(toml, home));
+    if (present(toml)) workspace::merge_into(settings, workspace::load_config_file(toml, home));
     const std::string devcontainer = workspace_dir + "/.devcontainer/devcontainer.json";
-    if (fs::exists(devcontainer)) {
+    if (present(devcontainer)) {
       auto imported = workspace::load_devcontainer(devcontainer, workspace_dir);
       workspace::merge_into(settings, imported.settings);
       post_create = imported.post_create_command;

@@ -1,6 +1,7 @@
 #include "workspace/trust.hpp"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -61,8 +62,11 @@ void TrustStore::trust(const std::vector<std::string>& files) {
 
 std::vector<std::string> project_files(const std::string& workspace) {
   std::vector<std::string> out;
-  for (const char* name : {"/paddock.toml", "/.devcontainer/devcontainer.json"})
-    if (::access((workspace + name).c_str(), F_OK) == 0) out.push_back(workspace + name);
+  for (const char* name : {"/paddock.toml", "/.devcontainer/devcontainer.json", "/.paddock/policy.cedar"})
+    // An empty file sets nothing; a running sandbox's placeholder for a missing protected path
+    // is one, and must not stop a second run in the same workspace.
+    if (struct stat st{}; ::stat((workspace + name).c_str(), &st) == 0 && st.st_size > 0)
+      out.push_back(workspace + name);
   return out;
 }
 

@@ -92,5 +92,35 @@ TEST_P(Config, DevcontainerEnvLimitsAndPostCreateOnce) {
   EXPECT_EQ(r.out, "setup\n") << "postCreateCommand ran once";
 }
 
+TEST_P(Config, AProjectPolicyThatCameWithTheRepositoryNeedsTrust) {
+  // As a clone would bring it: paddock allow did not write it.
+  write_file(workspace_ + "/.paddock/policy.cedar", "permit (principal, action, resource);\n");
+  auto r = paddock_run({}, {"true"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr(".paddock/policy.cedar: not trusted yet"));
+  r = paddock({"allow", "host", "example.com:443", "-w", workspace_});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(paddock_run({}, {"true"}).status, 2) << "appending a permit does not trust what was there";
+  ASSERT_EQ(trust().status, 0);
+  EXPECT_EQ(paddock_run({}, {"true"}).status, 0);
+}
+
+TEST_P(Config, PaddockAllowKeepsItsOwnPolicyTrusted) {
+  auto r = paddock({"allow", "host", "example.com:443", "-w", workspace_});
+  EXPECT_EQ(r.status, 0) << r.err;
+  r = paddock({"allow", "host", "example.org:443", "-w", workspace_});
+  EXPECT_EQ(r.status, 0) << r.err;
+  r = paddock_run({}, {"true"});
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+TEST_P(Config, AnEmptyFileSetsNothingAndNeedsNoTrust) {
+  // A running sandbox's placeholder for the missing protected paddock.toml is an empty file on
+  // the host; a second run in the same workspace meanwhile must still start.
+  write_file(workspace_ + "/paddock.toml", "");
+  auto r = paddock_run({}, {"true"});
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
 }  // namespace
 }  // namespace paddock::testing
