@@ -53,7 +53,8 @@ Finding kernel_files(const Lab& lab) {
 }
 
 Finding system_and_home_writes(const Lab& lab) {
-  auto r = lab.run({"sh", "-c", "touch \"$HOME/x\"; /paddock-probe write /etc/x; /paddock-probe write /usr/local/bin/x"});
+  auto r =
+      lab.run({"sh", "-c", "touch \"$HOME/x\"; /paddock-probe write /etc/x; /paddock-probe write /usr/local/bin/x"});
   if (r.out != "errno=EROFS\nerrno=EROFS\n") return fail("system writes: " + r.out + r.err);
   if (fs::exists(lab.home() + "/x")) return fail("~/x reached the host's home");
   return pass("EROFS for /etc and /usr; ~/x stayed in the sandbox's fresh $HOME");
@@ -62,11 +63,14 @@ Finding system_and_home_writes(const Lab& lab) {
 // Writes a protected file inside; passes when the host's copy is untouched.
 Finding protected_writes(const Lab& lab, const std::vector<std::string>& relative, const std::string& what) {
   std::string script;
-  for (const auto& rel : relative) script += "mkdir -p \"$(dirname '" + rel + "')\" 2>/dev/null; echo evil > '" + rel + "' 2>/dev/null || echo blocked; ";
+  for (const auto& rel : relative)
+    script +=
+        "mkdir -p \"$(dirname '" + rel + "')\" 2>/dev/null; echo evil > '" + rel + "' 2>/dev/null || echo blocked; ";
   auto r = lab.run({"sh", "-c", script});
   for (const auto& rel : relative) {
     std::string host = lab.workspace() + "/" + rel;
-    if (fs::exists(host) && lab.read(host).find("evil") != std::string::npos) return fail(rel + " was written on the host");
+    if (fs::exists(host) && lab.read(host).find("evil") != std::string::npos)
+      return fail(rel + " was written on the host");
   }
   const bool layer = lab.profile() == "paranoid";
   std::size_t blocked = 0;
@@ -138,7 +142,8 @@ Finding symlinked_sub_root(const Lab& lab) {
   fs::create_directory_symlink(lab.home(), data);
   auto policy = lab.policy_file("sub-root.cedar",
                                 "permit (principal, action in [Action::\"FileOpenReadOnly\", "
-                                "Action::\"FileOpenReadWrite\"], resource in Dir::\"" + data + "/\");");
+                                "Action::\"FileOpenReadWrite\"], resource in Dir::\"" +
+                                    data + "/\");");
   std::string got = lab.probe({"read", data + "/.ssh/id_rsa"}, {"--policy", policy});
   fs::remove(data, ec);
   if (got != "errno=ENOENT") return fail("read through the replaced sub-root: " + got);
@@ -146,6 +151,27 @@ Finding symlinked_sub_root(const Lab& lab) {
 }
 
 }  // namespace
+
+// A cloned repository ships files that would widen its own sandbox: the trusted profile and a
+// mount of the home in paddock.toml, a permit-all project policy. None applies before review.
+Finding cloned_project_files(const Lab& lab) {
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"paddock.toml", "profile = \"trusted\"\nmounts = [\"~/.ssh:/stolen:ro\"]\n"},
+      {".paddock/policy.cedar", "permit (principal, action, resource);\n"},
+  };
+  for (const auto& [rel, text] : files) {
+    const std::string host = lab.workspace() + "/" + rel;
+    fs::create_directories(fs::path(host).parent_path());
+    lab.write(host, text);
+    auto r = lab.run({"sh", "-c", "echo ran; cat /stolen/id_rsa"});
+    fs::remove(host);
+    if (r.status != 2 || r.out.find("ran") != std::string::npos)
+      return fail(rel + " from the repository applied without review: " + r.out + r.err);
+    if (r.err.find(rel + ": not trusted yet") == std::string::npos)
+      return fail(rel + ": refused for another reason: " + r.err);
+  }
+  return pass("the run stops before the sandbox starts: a project's files apply only after `paddock trust`");
+}
 
 std::vector<Probe> file_probes() {
   return {
@@ -163,6 +189,8 @@ std::vector<Probe> file_probes() {
       {16, "fill the disk through /tmp, /dev/shm, /var/tmp", disk_limits},
       {25, "cgroup v1 release_agent, writes under /sys/fs/cgroup", cgroupfs},
       {46, "replace a writable sub-root with a symlink to $HOME, wait for the next run", symlinked_sub_root},
+      {47, "a cloned project's paddock.toml (trusted profile, ~/.ssh mount) or permit-all .paddock/policy.cedar",
+       cloned_project_files},
   };
 }
 
