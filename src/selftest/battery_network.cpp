@@ -1,4 +1,4 @@
-// Battery rows about the egress proxy (37 to 42): requests that try to get past its decisions.
+// Battery rows about the egress proxy (37 to 42, 45): requests that try to get past its decisions.
 // Each attack aims at decoy listeners on the host's 127.0.0.1, one that the row's policy allows
 // and one that it does not; a row passes when the proxy refused for the stated reason (its 403
 // and the words of the denial) and the decoys received no byte they should not have. Under a
@@ -255,6 +255,29 @@ Finding private_destinations(const Lab& lab) {
                "an allowed name resolving to loopback and the metadata address are denied after resolution");
 }
 
+// Exfiltration through a host the policy allows, as `git push` or `npm publish` would: the
+// defence is a method rule on the host (Codex's "limited" mode: reads only). The probe speaks
+// plain HTTP so the decoy needs no certificate; on intercepted HTTPS the same HttpRequest
+// decision applies (tests/integration/interception_test.cpp).
+Finding exfiltration_through_allowed_host(const Lab& lab) {
+  Decoy allowed;
+  if (!allowed) return not_applicable("could not listen on the host's 127.0.0.1");
+  const std::string policy = allow_connect({allowed.authority()}) +
+                             "permit (principal, action == Action::\"HttpRequest\", resource == Host::\"127.0.0.1\");\n"
+                             "@id(\"selftest-reads-only\")\n"
+                             "forbid (principal, action == Action::\"HttpRequest\", resource == Host::\"127.0.0.1\")\n"
+                             "when { !(context.method == \"GET\" || context.method == \"HEAD\") };\n";
+  auto a = attempt(lab,
+                   {"POST http://" + allowed.authority() + "/gists HTTP/1.1\\r\\nHost: " + allowed.authority() +
+                    "\\r\\nContent-Length: 6\\r\\n\\r\\nsecret"},
+                   policy);
+  const bool refused = a.out.rfind("HTTP/1.1 403", 0) == 0 && contains(a.out, "selftest-reads-only");
+  // The connection to the allowed host may be open (NetworkConnect allowed it); no byte of the
+  // request may have gone through it.
+  return judge(a, refused, allowed.seen(),
+               "403 from the method rule (selftest-reads-only) before any byte went to the allowed host");
+}
+
 }  // namespace
 
 std::vector<Probe> network_probes() {
@@ -265,6 +288,8 @@ std::vector<Probe> network_probes() {
       {40, "DNS exfiltration: resolve $(secret).attacker.tld", dns_exfiltration},
       {41, "IPv6, mapped and odd IPv4 literals ([::ffff:127.0.0.1], 2130706433, 0x7f.0.0.1)", odd_literals},
       {42, "host loopback or metadata via the proxy (rebinding, 169.254.169.254)", private_destinations},
+      {45, "exfiltration through an allowed host: POST a gist, git push, npm publish",
+       exfiltration_through_allowed_host},
   };
 }
 
