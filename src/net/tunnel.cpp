@@ -16,7 +16,10 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-constexpr std::size_t kChunk = 64 * 1024;
+// A tunnel's copy buffer starts small, so that a thousand idle or chatty connections cost little,
+// and grows while reads fill it, so that a bulk transfer makes few system calls.
+constexpr std::size_t kPumpStart = 8 * 1024;
+constexpr std::size_t kPumpMax = 256 * 1024;
 
 bool clean_end(const boost::system::error_code& ec) {
   return !ec || ec == asio::error::eof || ec == asio::error::operation_aborted;
@@ -24,7 +27,7 @@ bool clean_end(const boost::system::error_code& ec) {
 
 // Copies `from` to `to` until `from` ends, then half-closes `to`.
 asio::awaitable<boost::system::error_code> pump(tcp::socket& from, tcp::socket& to, std::uint64_t& count) {
-  std::vector<char> buffer(kChunk);
+  std::vector<char> buffer(kPumpStart);
   boost::system::error_code ec;
   for (;;) {
     const std::size_t n =
@@ -33,6 +36,7 @@ asio::awaitable<boost::system::error_code> pump(tcp::socket& from, tcp::socket& 
     co_await asio::async_write(to, asio::buffer(buffer.data(), n), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
     count += n;
+    if (n == buffer.size() && buffer.size() < kPumpMax) buffer.resize(buffer.size() * 2);
   }
   boost::system::error_code ignored;
   to.shutdown(tcp::socket::shutdown_send, ignored);
@@ -60,14 +64,17 @@ asio::awaitable<TunnelResult> run_tunnel(tcp::socket& client, tcp::socket& upstr
   // The client's first bytes: enough of them to tell what they are, then the check.
   boost::system::error_code ec;
   FirstBytesVerdict verdict = inspect_first_bytes(pending);
-  std::vector<char> buffer(kChunk);
   while (verdict.kind == FirstBytes::need_more && pending.size() < kMaxFirstBytes) {
-    const std::size_t n =
-        co_await client.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+    // Read straight into `pending`: no buffer of its own stays in the coroutine's frame.
+    const std::size_t had = pending.size();
+    pending.resize(kMaxFirstBytes);
+    auto space = asio::buffer(pending.data() + had, kMaxFirstBytes - had);
+    const std::size_t n = co_await client.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+    pending.resize(had + (ec ? 0 : n));
     if (ec) break;
-    pending.append(buffer.data(), n);
     verdict = inspect_first_bytes(pending);
   }
+  pending.shrink_to_fit();
   if (!pending.empty()) {
     if (verdict.kind == FirstBytes::need_more) verdict.kind = FirstBytes::other;
     result.error = check ? check(verdict) : std::string();
