@@ -1,8 +1,15 @@
 #include "audit/event.hpp"
 
+#include <ctime>
 #include <type_traits>
 
 namespace paddock::audit {
+
+std::int64_t now_ns() noexcept {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 std::string_view kind(const Event& event) noexcept {
   return std::visit(

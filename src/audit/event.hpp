@@ -148,6 +148,9 @@ struct Event {
   Body body;
 };
 
+// CLOCK_REALTIME in ns: the time of an event.
+std::int64_t now_ns() noexcept;
+
 // The event's kind as it appears in the log: "exec", "net.connect", "policy.reload" ...
 std::string_view kind(const Event& event) noexcept;
 

@@ -26,5 +26,7 @@ void add_allow_command(CLI::App& app, Action& action);
 void add_selftest_command(CLI::App& app, Action& action);
 void add_secret_command(CLI::App& app, Action& action);
 void add_trust_command(CLI::App& app, Action& action);
+void add_audit_command(CLI::App& app, Action& action);
+void add_runs_command(CLI::App& app, Action& action);
 
 }  // namespace paddock::cli

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   add_selftest_command(app, action);
   add_secret_command(app, action);
   add_trust_command(app, action);
+  add_audit_command(app, action);
+  add_runs_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -7,14 +7,15 @@
 #include <memory>
 #include <optional>
 
-#include "audit/summary.hpp"
 #include "cedar/diagnostics.hpp"
 #include "cli/command.hpp"
 #include "cli/demo_agent.hpp"
 #include "cli/run_interception.hpp"
 #include "cli/run_options.hpp"
+#include "cli/run_trail.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/sha256.hpp"
 #include "net/proxy.hpp"
 #include "policy/denials.hpp"
 #include "policy/watcher.hpp"
@@ -24,36 +25,28 @@
 namespace paddock::cli {
 namespace {
 
-// Where the run's events go. Until the audit trail lands (issue 6) only --net-log consumes
-// them: one line per network event on the supervisor's stderr.
-class RunEvents : public audit::Sink {
- public:
-  explicit RunEvents(bool net_log) : net_log_(net_log) {}
-  void record(audit::Event event) noexcept override {
-    if (net_log_ && audit::is_network(event)) fmt::print(stderr, "paddock: {}\n", audit::summary_line(event));
-  }
-
- private:
-  bool net_log_;
-};
-
 // The policy's part in a running sandbox: exec decisions (argv rules), the egress proxy, denial
 // lines, the exec log, and hot reload of the policy files.
 class PolicyObserver : public sandbox::Observer {
  public:
-  PolicyObserver(PreparedRun& run, net::Interception interception, audit::Sink& events, bool exec_log)
-      : run_(run), interception_(std::move(interception)), events_(events), exec_log_(exec_log) {}
+  PolicyObserver(PreparedRun& run, net::Interception interception, RunTrail& trail, bool exec_log)
+      : run_(run), interception_(std::move(interception)), trail_(trail), exec_log_(exec_log) {}
+
+  void sandbox_started(pid_t init_pid) override { trail_.started(init_pid); }
 
   void egress_sockets(UniqueFd proxy_listener, UniqueFd dns_socket) override {
     proxy_listener_ = std::move(proxy_listener);
     dns_socket_ = std::move(dns_socket);
   }
 
+  ~PolicyObserver() override { trail_.detach_stream(); }
+
   void event_loop(boost::asio::io_context& io) override {
+    trail_.attach_stream(io);
     watcher_.emplace(io, run_.policy_paths, [this] { reload(); });
     if (proxy_listener_ || dns_socket_) {
       proxy_.emplace(io, *run_.engine,
-                     net::ProxyReport{events_, [](const std::string& line) { fmt::print(stderr, "{}\n", line); }},
+                     net::ProxyReport{trail_, [](const std::string& line) { fmt::print(stderr, "{}\n", line); }},
                      nullptr, std::move(interception_));
       proxy_->serve(std::move(proxy_listener_), std::move(dns_socket_));
     }
@@ -61,6 +54,7 @@ class PolicyObserver : public sandbox::Observer {
 
   void sandbox_exited(int /*exit_status*/) override {
     if (proxy_) proxy_->stop();
+    trail_.detach_stream();
   }
 
   bool exec_requested(const sandbox::ExecEvent& event) override {
@@ -70,6 +64,8 @@ class PolicyObserver : public sandbox::Observer {
       fmt::print(stderr, "paddock: exec pid {} ppid {} {}{}{}\n", event.pid, event.ppid, event.path, command_line,
                  event.truncated ? " ..." : "");
     auto verdict = run_.engine->exec({event.path, event.argv, event.cwd, event.pid});
+    trail_.record({0, audit::Exec{event.pid, event.ppid, event.path, event.argv, event.cwd, event.truncated,
+                                  policy::to_decision(verdict)}});
     if (!verdict.allowed)
       fmt::print(stderr, "{}\n",
                  policy::denial_line("exec " + event.path + command_line, verdict, "paddock allow exec " + event.path));
@@ -82,9 +78,11 @@ class PolicyObserver : public sandbox::Observer {
       std::vector<std::string> present;
       for (const auto& path : run_.policy_paths)
         if (::access(path.c_str(), F_OK) == 0) present.push_back(path);
-      auto policies = policy::load_policy_set(policy::policy_files(run_.profile, present));
+      const auto files = policy::policy_files(run_.profile, present);
+      auto policies = policy::load_policy_set(files);
       const std::size_t count = policies->policies().size();
       run_.engine->replace(std::move(policies));
+      record_policy(audit::Policy::Change::reload, files, count, {});
       fmt::print(stderr,
                  "paddock: policy reloaded ({} policies): applies now to exec and network decisions; file "
                  "access and which programs may run apply to the next run\n",
@@ -92,14 +90,26 @@ class PolicyObserver : public sandbox::Observer {
     } catch (const cedar::PolicyError& e) {
       fmt::print(stderr, "{}paddock: policy edit rejected; the previous policy stays in force\n",
                  cedar::render(e.diagnostics()));
+      std::vector<std::string> diagnostics;
+      for (const auto& d : e.diagnostics()) diagnostics.push_back(cedar::render(d));
+      record_policy(audit::Policy::Change::reject, {}, 0, std::move(diagnostics));
     } catch (const Error& e) {
       fmt::print(stderr, "paddock: policy edit rejected ({}); the previous policy stays in force\n", e.what());
+      record_policy(audit::Policy::Change::reject, {}, 0, {e.what()});
     }
+  }
+
+  void record_policy(audit::Policy::Change change, const std::vector<policy::PolicyFile>& files, std::size_t count,
+                     std::vector<std::string> diagnostics) {
+    audit::Policy event{change, std::string(run_.profile.name), {}, files.empty() ? "" : policy_hash(files),
+                        count,  std::move(diagnostics)};
+    for (const auto& file : files) event.files.push_back(file.name);
+    trail_.record({0, std::move(event)});
   }
 
   PreparedRun& run_;
   net::Interception interception_;  // handed to the proxy when the loop starts
-  audit::Sink& events_;
+  RunTrail& trail_;
   bool exec_log_;
   UniqueFd proxy_listener_, dns_socket_;
   std::optional<policy::PolicyWatcher> watcher_;
@@ -112,6 +122,24 @@ struct RunFlags {
   bool net_log = false;
 };
 
+// One sandbox and its audit trail. The trail outlives the event loop: connections still open
+// when the sandbox exits end, and report their close, as the loop is destroyed.
+int run_with_trail(PreparedRun& prepared, const sandbox::Spec& spec, net::Interception interception,
+                   const RunFlags& flags) {
+  RunTrail trail(prepared, spec.argv, spec.workspace, flags.net_log);
+  int status;
+  try {
+    boost::asio::io_context io;
+    PolicyObserver observer(prepared, std::move(interception), trail, flags.exec_log);
+    status = sandbox::run(spec, io, observer);
+  } catch (const Error& e) {
+    trail.finished(e.exit_status());  // the command could not start (126, 127) or set-up failed
+    throw;
+  }
+  trail.finished(status);
+  return status;
+}
+
 // devcontainer.json's postCreateCommand: once per workspace and command line, before the
 // command, in a sandbox of its own made like the run's (same policy, network and grants). A
 // failure stops the run, and the command runs again next time.
@@ -119,16 +147,13 @@ int post_create(PreparedRun& prepared, const net::Interception& interception, co
                 const std::string& workspace) {
   const std::string& line = *prepared.post_create_command;
   const std::string marker_dir = data_directory() + "/post-create";
-  const std::string marker = marker_dir + "/" + workspace::sha256_hex(workspace + '\0' + line);
+  const std::string marker = marker_dir + "/" + sha256_hex(workspace + '\0' + line);
   if (::access(marker.c_str(), F_OK) == 0) return 0;
   fmt::print(stderr, "paddock: running devcontainer.json's postCreateCommand once: {}\n", line);
   sandbox::RunRequest request = prepared.request;
   request.command = {"/bin/sh", "-c", line};
   sandbox::Spec spec = sandbox::plan(request, prepared.host);
-  RunEvents events(flags.net_log);
-  boost::asio::io_context io;
-  PolicyObserver observer(prepared, interception, events, flags.exec_log);
-  const int status = sandbox::run(spec, io, observer);
+  const int status = run_with_trail(prepared, spec, interception, flags);
   if (status != 0) {
     fmt::print(stderr, "paddock: postCreateCommand failed (status {}); it runs again next time\n", status);
     return status;
@@ -154,12 +179,7 @@ int run(const RunFlags& flags) {
   }
   if (prepared.post_create_command)
     if (const int status = post_create(prepared, interception, flags, spec.workspace); status != 0) return status;
-  // The sink outlives the event loop: connections still open when the sandbox exits end, and
-  // report their close, as the loop is destroyed.
-  RunEvents events(flags.net_log);
-  boost::asio::io_context io;
-  PolicyObserver observer(prepared, std::move(interception), events, flags.exec_log);
-  return sandbox::run(spec, io, observer);
+  return run_with_trail(prepared, spec, std::move(interception), flags);
 }
 
 }  // namespace

@@ -182,6 +182,7 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
                      : request.command.empty() ? "agent"
                                                : fs::path(request.command.front()).filename().string();
     identity.sandbox = fs::path(workspace).filename().string();
+    run.agent = identity.agent;
     run.engine =
         std::make_unique<policy::PolicyEngine>(policy::load_policy_set(files), identity, policy::locations_for(input));
     run.compiled = policy::compile(*run.engine, input);

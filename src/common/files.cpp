@@ -12,14 +12,23 @@
 
 namespace paddock {
 
-std::string data_directory() {
-  const char* xdg = std::getenv("XDG_DATA_HOME");
+namespace {
+
+// $<variable>/paddock when it is an absolute path, else $HOME/<fallback>/paddock.
+std::string xdg_directory(const char* variable, const char* fallback) {
+  const char* xdg = std::getenv(variable);
   if (xdg != nullptr && xdg[0] == '/') return std::string(xdg) + "/paddock";
   const char* home = std::getenv("HOME");
   if (home == nullptr || home[0] != '/')
-    throw Error("neither XDG_DATA_HOME nor HOME names a directory: set HOME to find paddock's data");
-  return std::string(home) + "/.local/share/paddock";
+    throw Error(std::string("neither ") + variable + " nor HOME names a directory: set HOME to find paddock's files");
+  return std::string(home) + "/" + fallback + "/paddock";
 }
+
+}  // namespace
+
+std::string data_directory() { return xdg_directory("XDG_DATA_HOME", ".local/share"); }
+
+std::string state_directory() { return xdg_directory("XDG_STATE_HOME", ".local/state"); }
 
 void make_directories(const std::string& path, mode_t mode) {
   const std::filesystem::path target(path);

@@ -10,6 +10,9 @@ namespace paddock {
 // $XDG_DATA_HOME/paddock, else $HOME/.local/share/paddock (the CA, the secrets, the keys).
 std::string data_directory();
 
+// $XDG_STATE_HOME/paddock, else $HOME/.local/state/paddock (the runs and their audit trails).
+std::string state_directory();
+
 // mkdir -p; the last component gets `mode` (and is chmod'ed to it when it existed already).
 void make_directories(const std::string& path, mode_t mode);
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "net/openssl_handles.hpp"
+#include "common/openssl_handles.hpp"
 
 namespace paddock::net {
 

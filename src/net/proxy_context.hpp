@@ -14,6 +14,7 @@
 #include "creds/grants.hpp"
 #include "net/connect_gate.hpp"
 #include "net/resolver.hpp"
+#include "policy/denials.hpp"
 #include "policy/engine.hpp"
 
 namespace paddock::net {
@@ -59,10 +60,7 @@ struct ProxyContext {
 // The deciding policies' ids, comma-separated (the X-Paddock-Policy field of a refusal).
 std::string policy_ids(const policy::Verdict& verdict);
 
-// audit::Decision from a verdict (policy ids and where they are written).
-audit::Decision to_decision(const policy::Verdict& verdict, std::string reason = {});
-
-// CLOCK_REALTIME in ns, the time of audit events.
-std::int64_t now_ns();
+using audit::now_ns;
+using policy::to_decision;
 
 }  // namespace paddock::net

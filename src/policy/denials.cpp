@@ -4,6 +4,15 @@
 
 namespace paddock::policy {
 
+audit::Decision to_decision(const Verdict& verdict, std::string reason) {
+  audit::Decision out;
+  out.allowed = verdict.allowed;
+  for (const auto& p : verdict.policies) out.policies.push_back({p.id, p.location});
+  for (const auto& e : verdict.errors) out.errors.push_back(e.policy.id + ": " + e.message);
+  out.reason = std::move(reason);
+  return out;
+}
+
 std::string cedar_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {

@@ -173,6 +173,26 @@ Finding cloned_project_files(const Lab& lab) {
   return pass("the run stops before the sandbox starts: a project's files apply only after `paddock trust`");
 }
 
+// The run's own evidence: the trails of this and earlier runs, and the key that signs them.
+Finding audit_trail(const Lab& lab) {
+  if (lab.run({"true"}).status != 0) return fail("a run to leave a trail did not succeed");
+  const std::string runs = lab.home() + "/.local/state/paddock/runs";
+  const std::string earlier = fs::directory_iterator(runs)->path().filename().string();
+  const std::string trail = runs + "/" + earlier + "/audit.jsonl";
+  const std::string key = lab.home() + "/.local/share/paddock/audit/signing-key.pem";
+  auto r = lab.run({"sh", "-c",
+                    "/paddock-probe read " + trail + "; /paddock-probe write " + trail + "; /paddock-probe read " +
+                        key + "; /paddock-probe write " + runs + "/forged/audit.jsonl"});
+  if (r.out != "errno=ENOENT\nerrno=ENOENT\nerrno=ENOENT\nerrno=ENOENT\n")
+    return fail("the trail or its key inside the sandbox: " + r.out + r.err);
+  for (const std::string& run : {earlier, std::string()}) {  // an earlier run, and the attack's own (the newest)
+    auto verify = lab.paddock({"audit", "verify", run});
+    if (verify.status != 0 || verify.out.find(": ok:") == std::string::npos)
+      return fail("the trail does not verify afterwards: " + verify.out + verify.err);
+  }
+  return pass("ENOENT: no trail, run directory or signing key is in the sandbox's view; both trails verify");
+}
+
 std::vector<Probe> file_probes() {
   return {
       {1, "read ~/.ssh, ~/.aws, gh, git, npm, docker, kube credentials, browser profiles", home_secrets},
@@ -191,6 +211,7 @@ std::vector<Probe> file_probes() {
       {46, "replace a writable sub-root with a symlink to $HOME, wait for the next run", symlinked_sub_root},
       {47, "a cloned project's paddock.toml (trusted profile, ~/.ssh mount) or permit-all .paddock/policy.cedar",
        cloned_project_files},
+      {48, "read or rewrite the audit trail, plant a forged run, read the key that signs checkpoints", audit_trail},
   };
 }
 

@@ -68,11 +68,22 @@ std::string Lab::policy_file(const std::string& name, const std::string& text) c
 
 ProcessResult Lab::run(const std::vector<std::string>& inside, const std::vector<std::string>& flags,
                        const std::vector<std::string>& extra_env) const {
-  std::vector<std::string> argv = {options_.paddock, "run",     "--profile",
-                                   options_.profile, "--mount", options_.probe + ":/paddock-probe:ro"};
-  argv.insert(argv.end(), flags.begin(), flags.end());
-  argv.emplace_back("--");
-  argv.insert(argv.end(), inside.begin(), inside.end());
+  std::vector<std::string> args = {"run", "--profile", options_.profile, "--mount",
+                                   options_.probe + ":/paddock-probe:ro"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  args.emplace_back("--");
+  args.insert(args.end(), inside.begin(), inside.end());
+  return paddock_with_env(args, extra_env);
+}
+
+ProcessResult Lab::paddock(const std::vector<std::string>& args) const {
+  return paddock_with_env(args, {});
+}
+
+ProcessResult Lab::paddock_with_env(const std::vector<std::string>& args,
+                                    const std::vector<std::string>& extra_env) const {
+  std::vector<std::string> argv = {options_.paddock};
+  argv.insert(argv.end(), args.begin(), args.end());
   ProcessOptions process;
   process.env =
       std::vector<std::string>{"HOME=" + home_, "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "USER=selftest"};

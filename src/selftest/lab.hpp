@@ -29,6 +29,8 @@ class Lab {
   // `paddock run --profile P [flags] -- inside...` from the workspace, with HOME the fake home.
   ProcessResult run(const std::vector<std::string>& inside, const std::vector<std::string>& flags = {},
                     const std::vector<std::string>& extra_env = {}) const;
+  // Another paddock subcommand on the host (`audit verify`), with the lab's HOME.
+  ProcessResult paddock(const std::vector<std::string>& args) const;
   // The probe's one-line answer ("ok", "errno=EPERM", ...), or "status=N" when it did not answer.
   std::string probe(const std::vector<std::string>& args, const std::vector<std::string>& flags = {}) const;
   // The same probe run on the host, outside any sandbox: what the kernel itself does.
@@ -44,6 +46,8 @@ class Lab {
   const std::string& profile() const { return options_.profile; }
 
  private:
+  ProcessResult paddock_with_env(const std::vector<std::string>& args, const std::vector<std::string>& extra_env) const;
+
   LabOptions options_;
   std::string root_, workspace_, home_;
 };

@@ -25,7 +25,6 @@ class TrustStore {
   std::string path_;
 };
 
-std::string sha256_hex(std::string_view data);
 std::string sha256_file(const std::string& path);
 
 // The project files of a workspace that exist and are not empty: paddock.toml, .devcontainer/devcontainer.json,

@@ -10,6 +10,7 @@
 #include "workspace/config_file.hpp"
 #include "workspace/devcontainer.hpp"
 #include "workspace/trust.hpp"
+#include "common/sha256.hpp"
 
 namespace paddock::workspace {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace paddock::net {
+namespace paddock {
 
 template <class T, void (*Free)(T*)>
 struct OpenSslFree {
@@ -29,4 +29,4 @@ std::string to_pem(const EVP_PKEY& private_key);
 X509Ptr certificate_from_pem(std::string_view pem);
 PKey private_key_from_pem(std::string_view pem);
 
-}  // namespace paddock::net
+}  // namespace paddock

@@ -1,9 +1,9 @@
-#include "net/openssl_handles.hpp"
+#include "common/openssl_handles.hpp"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-namespace paddock::net {
+namespace paddock {
 namespace {
 
 std::string bio_text(BIO& bio) {
@@ -53,4 +53,4 @@ PKey private_key_from_pem(std::string_view pem) {
   return PKey(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
 }
 
-}  // namespace paddock::net
+}  // namespace paddock

@@ -1,0 +1,47 @@
+// The canonical JSON of the audit trail (docs/audit.md): no whitespace, object keys in
+// ascending byte order, integers in decimal, strings with the minimal escapes of RFC 8259
+// (", \, and control characters; \b \f \n \r \t in their short forms, the rest as \u00xx) and
+// invalid UTF-8 replaced by U+FFFD. For the values paddock writes this is RFC 8785 (JCS), and
+// exactly what nlohmann::json::dump() prints for the same document (tests check both).
+//
+// A hand-written writer rather than nlohmann::json, because the trail's append rate (issue 6:
+// a million events a second) leaves no room for building a DOM per event. The caller writes
+// keys in ascending order; the writer only places commas and escapes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paddock::audit {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object();
+  void end_object();
+  void begin_array();
+  void end_array();
+  // The next member's key; keys of one object must come in ascending byte order.
+  void key(std::string_view name);
+
+  void string(std::string_view value);
+  void integer(std::int64_t value);
+  void unsigned_integer(std::uint64_t value);
+  void boolean(bool value);
+  void strings(const std::vector<std::string>& values);
+
+ private:
+  void before_value();
+
+  std::string& out_;
+  bool first_ = true;       // nothing written yet in the innermost container
+  bool after_key_ = false;  // a key was written and its value comes next
+};
+
+// Appends `value` as a JSON string (with its quotes) in the canonical form.
+void append_json_string(std::string& out, std::string_view value);
+
+}  // namespace paddock::audit

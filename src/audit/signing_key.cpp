@@ -1,0 +1,113 @@
+#include "audit/signing_key.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <sys/stat.h>
+#include <cerrno>
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/sha256.hpp"
+
+namespace paddock::audit {
+namespace {
+
+using MdCtx = std::unique_ptr<EVP_MD_CTX, OpenSslFree<EVP_MD_CTX, EVP_MD_CTX_free>>;
+
+std::string raw_public_hex(const EVP_PKEY& key) {
+  unsigned char raw[32];
+  std::size_t length = sizeof raw;
+  if (EVP_PKEY_get_raw_public_key(&key, raw, &length) != 1 || length != sizeof raw)
+    throw Error(openssl_error("audit signing key: not an Ed25519 key"));
+  return to_hex(std::string_view(reinterpret_cast<const char*>(raw), length));
+}
+
+std::string pem_of_public_key(const EVP_PKEY& key) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PUBKEY(bio.get(), &key) != 1) throw Error(openssl_error("cannot write a public key"));
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+}  // namespace
+
+SigningKey::SigningKey(PKey key) : key_(std::move(key)), public_hex_(raw_public_hex(*key_)) {}
+
+SigningKey SigningKey::generate() {
+  PKey key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+  if (!key) throw Error(openssl_error("cannot generate the audit signing key"));
+  return SigningKey(std::move(key));
+}
+
+SigningKey SigningKey::load_or_create(const std::string& directory) {
+  const std::string private_path = directory + "/" + std::string(kPrivateKeyFile);
+  struct stat st {};
+  if (::stat(private_path.c_str(), &st) == 0) {
+    PKey key = private_key_from_pem(read_file(private_path));
+    if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
+      throw Error(private_path + ": not an Ed25519 private key in PEM; move it away and paddock makes a new one");
+    return SigningKey(std::move(key));
+  }
+  if (errno != ENOENT) throw SysError("stat " + private_path);
+  make_directories(directory, 0700);
+  SigningKey key = generate();
+  write_file_atomically(private_path, to_pem(*key.key_), 0600);
+  write_file_atomically(directory + "/" + std::string(kPublicKeyFile), key.public_key_pem(), 0644);
+  return key;
+}
+
+std::string SigningKey::sign(std::string_view message) const {
+  MdCtx ctx(EVP_MD_CTX_new());
+  unsigned char signature[64];
+  std::size_t length = sizeof signature;
+  if (!ctx || EVP_DigestSignInit_ex(ctx.get(), nullptr, nullptr, nullptr, nullptr, key_.get(), nullptr) != 1 ||
+      EVP_DigestSign(ctx.get(), signature, &length, reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) != 1)
+    throw Error(openssl_error("cannot sign an audit checkpoint"));
+  return to_hex(std::string_view(reinterpret_cast<const char*>(signature), length));
+}
+
+std::string SigningKey::public_key_pem() const {
+  return pem_of_public_key(*key_);
+}
+
+SignatureVerifier::SignatureVerifier(PKey key) : key_(std::move(key)), public_hex_(raw_public_hex(*key_)) {}
+
+SignatureVerifier SignatureVerifier::from_hex(std::string_view public_key_hex) {
+  const auto raw = bytes_from_hex(public_key_hex);
+  if (!raw || raw->size() != 32)
+    throw Error("not an Ed25519 public key (64 hex digits): " + std::string(public_key_hex));
+  PKey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(raw->data()),
+                                       raw->size()));
+  if (!key) throw Error(openssl_error("not an Ed25519 public key"));
+  return SignatureVerifier(std::move(key));
+}
+
+SignatureVerifier SignatureVerifier::from_pem(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  PKey key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
+    throw Error("not an Ed25519 public key in PEM (what `paddock audit key` prints)");
+  return SignatureVerifier(std::move(key));
+}
+
+std::string SignatureVerifier::public_key_pem() const {
+  return pem_of_public_key(*key_);
+}
+
+bool SignatureVerifier::verify(std::string_view message, std::string_view signature_hex) const {
+  const auto signature = bytes_from_hex(signature_hex);
+  if (!signature || signature->size() != 64) return false;
+  MdCtx ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), nullptr, nullptr, nullptr, nullptr, key_.get(), nullptr) != 1)
+    return false;
+  const bool ok =
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature->data()), signature->size(),
+                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+}  // namespace paddock::audit

@@ -1,0 +1,93 @@
+// The audit writer: the Sink that a run's producers record into. record() only moves the event
+// into a queue (a decision never waits on the disk); one writer thread numbers, hashes and
+// serialises the queued events, adds signed checkpoints, and writes them to audit.jsonl in
+// batches (group commit), each followed by fdatasync, at least every `commit_interval`.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "audit/event.hpp"
+#include "audit/record.hpp"
+#include "audit/signing_key.hpp"
+#include "common/unique_fd.hpp"
+
+namespace paddock::audit {
+
+struct TrailOptions {
+  std::chrono::milliseconds commit_interval{20};       // the longest a record waits for the disk
+  std::uint64_t checkpoint_records = 10000;            // a checkpoint at least every this many records
+  std::chrono::milliseconds checkpoint_interval{1000};  // and at least this often while records arrive
+  bool sync = true;                                    // fdatasync after each batch
+  std::size_t queue_limit = std::size_t{1} << 18;      // past this, producers wait for the writer
+};
+
+class TrailWriter final : public Sink {
+ public:
+  // Creates `path` (it must not exist). The key signs the checkpoints; it must outlive the writer.
+  TrailWriter(const std::string& path, std::string run_id, const SigningKey& key, TrailOptions options = {});
+  ~TrailWriter() override;
+  TrailWriter(const TrailWriter&) = delete;
+  TrailWriter& operator=(const TrailWriter&) = delete;
+
+  void record(Event event) noexcept override;
+
+  // Called on the writer thread with each batch of lines once it is on disk (the live stream).
+  // Set it before start().
+  using Listener = std::function<void(std::string_view lines)>;
+  void set_listener(Listener listener) { listener_ = std::move(listener); }
+
+  // Starts the writer thread. Until then events queue up (a run starts it once the sandbox is
+  // cloned, so that no thread of ours exists while the child is made).
+  void start();
+
+  struct Totals {
+    std::uint64_t records = 0;  // checkpoints included
+    std::string last_hash;
+    std::string error;  // the first write error ("" when none)
+  };
+  // Writes everything queued and a final checkpoint, syncs, and stops the thread. Idempotent.
+  Totals close();
+
+ private:
+  void run();
+  // Encodes `events` (and a checkpoint when one is due or `final`) and writes them.
+  void commit(std::vector<Event>& events, bool final);
+  // Appends a signed checkpoint over everything appended so far.
+  void checkpoint(bool final);
+  void append(std::string_view kind, std::int64_t time_ns, std::string_view event_json);
+  void write_out();
+
+  UniqueFd fd_;
+  std::string run_id_;
+  const SigningKey& key_;
+  TrailOptions options_;
+  Listener listener_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;   // close() wakes the writer
+  std::condition_variable space_;  // the writer wakes producers waiting on a full queue
+  std::vector<Event> queue_;
+  bool running_ = false;
+  bool stopping_ = false;
+  bool closed_ = false;
+  std::thread thread_;
+
+  // Owned by the writer thread (or by close() when the thread never ran).
+  std::uint64_t seq_ = 0;
+  std::string prev_;
+  std::uint64_t since_checkpoint_ = 0;
+  std::chrono::steady_clock::time_point last_checkpoint_;
+  RecordHasher hasher_;
+  std::string buffer_, event_json_;
+  std::string error_;
+};
+
+}  // namespace paddock::audit

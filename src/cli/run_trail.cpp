@@ -1,0 +1,104 @@
+#include "cli/run_trail.hpp"
+
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include "audit/summary.hpp"
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/sha256.hpp"
+
+namespace paddock::cli {
+
+std::string policy_hash(const std::vector<policy::PolicyFile>& files) {
+  std::string texts;
+  for (const auto& file : files) {
+    texts += file.text;
+    texts += '\0';
+  }
+  return sha256_hex(texts);
+}
+
+RunTrail::RunTrail(const PreparedRun& run, const std::vector<std::string>& command, const std::string& workspace,
+                   bool net_log)
+    : store_(audit::RunStore::open_default()),
+      key_(audit::SigningKey::load_or_create(data_directory() + "/audit")),
+      stream_(""),
+      agent_(run.agent),
+      net_log_(net_log) {
+  std::vector<std::string> present;
+  for (const auto& path : run.policy_paths)
+    if (::access(path.c_str(), F_OK) == 0) present.push_back(path);
+  const auto files = policy::policy_files(run.profile, present);
+
+  meta_.command = command;
+  meta_.workspace = workspace;
+  meta_.profile = std::string(run.profile.name);
+  meta_.policy_hash = policy_hash(files);
+  meta_.start_ns = audit::now_ns();
+  meta_.supervisor_pid = ::getpid();
+  meta_.supervisor_start = audit::process_start_time(::getpid());
+  meta_.public_key = key_.public_key_hex();
+  store_.create(meta_);
+  stream_.set_run_id(meta_.id);
+  writer_ = std::make_unique<audit::TrailWriter>(directory() + "/" + std::string(audit::kTrailFile), meta_.id, key_);
+  writer_->set_listener([this](std::string_view lines) { stream_.publish(lines); });
+
+  audit::Policy loaded;
+  loaded.profile = meta_.profile;
+  for (const auto& file : files) loaded.files.push_back(file.name);
+  loaded.hash = meta_.policy_hash;
+  loaded.policies = run.engine->policies().policies().size();
+  writer_->record({meta_.start_ns, std::move(loaded)});
+}
+
+RunTrail::~RunTrail() {
+  // A run that failed before its command ended still closes its trail (and says so in meta).
+  if (!finished_) finished(-1);
+}
+
+void RunTrail::record(audit::Event event) noexcept {
+  if (net_log_ && audit::is_network(event)) fmt::print(stderr, "paddock: {}\n", audit::summary_line(event));
+  writer_->record(std::move(event));
+}
+
+void RunTrail::started(pid_t init_pid) {
+  audit::SandboxStart start;
+  start.command = meta_.command;
+  start.workspace = meta_.workspace;
+  start.profile = meta_.profile;
+  start.agent = agent_;
+  start.init_pid = init_pid;
+  writer_->record({0, std::move(start)});
+  writer_->start();
+}
+
+void RunTrail::attach_stream(boost::asio::io_context& io) {
+  try {
+    stream_.attach(io, directory() + "/" + std::string(control::kControlSocket));
+  } catch (const Error& e) {
+    fmt::print(stderr, "paddock: note: no live event stream for this run: {}\n", e.what());
+  }
+}
+
+void RunTrail::finished(int exit_status) {
+  if (finished_) return;
+  finished_ = true;
+  const std::int64_t end = audit::now_ns();
+  writer_->record({end, audit::SandboxExit{exit_status, static_cast<std::uint64_t>((end - meta_.start_ns) / 1000)}});
+  const auto totals = writer_->close();
+  if (!totals.error.empty())
+    fmt::print(stderr, "paddock: the audit trail of run {} is incomplete: {}\n", meta_.id, totals.error);
+  meta_.end_ns = end;
+  meta_.exit_status = exit_status;
+  meta_.records = totals.records;
+  meta_.last_hash = totals.last_hash;
+  try {
+    store_.save(meta_);
+  } catch (const Error& e) {
+    fmt::print(stderr, "paddock: {}\n", e.what());
+  }
+}
+
+}  // namespace paddock::cli

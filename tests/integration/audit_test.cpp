@@ -1,0 +1,192 @@
+// The audit trail of real runs, from the user's and the attacker's side: every run leaves a
+// trail that verifies; decisions (execs, a denied connection) are in it; an edit or a cut is
+// caught and located by `paddock audit verify`; SIGKILL of the supervisor under load leaves a
+// torn trail whose records still verify; nothing of the trail or its key is in the sandbox.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "support/http_server.hpp"
+#include "support/sandbox_fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace paddock::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace std::chrono_literals;
+
+class Audit : public SandboxTest {
+ protected:
+  std::string runs_directory() const { return home_ + "/.local/state/paddock/runs"; }
+  std::vector<std::string> run_ids() const {
+    std::vector<std::string> ids;
+    if (fs::exists(runs_directory()))
+      for (const auto& e : fs::directory_iterator(runs_directory())) ids.push_back(e.path().filename());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+  std::string trail_of(const std::string& id) const { return runs_directory() + "/" + id + "/audit.jsonl"; }
+  static std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  static void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::trunc) << text; }
+};
+INSTANTIATE_TEST_SUITE_P(Modes, Audit, ::testing::Values(Mode::root, Mode::unprivileged), mode_name);
+
+TEST_P(Audit, EveryRunLeavesATrailThatVerifies) {
+  auto r = paddock_run({"--exec-log"}, {"sh", "-c", "/bin/true; exit 3"});
+  ASSERT_EQ(r.status, 3) << r.err;
+  const auto ids = run_ids();
+  ASSERT_EQ(ids.size(), 1u);
+  struct stat st {};
+  ASSERT_EQ(::stat((runs_directory() + "/" + ids[0]).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(st.st_uid, uid());
+  ASSERT_EQ(::stat(trail_of(ids[0]).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  auto verify = paddock({"audit", "verify"});
+  EXPECT_EQ(verify.status, 0) << verify.out << verify.err;
+  EXPECT_THAT(verify.out, HasSubstr(ids[0] + ": ok: "));
+  const std::string trail = slurp(trail_of(ids[0]));
+  for (const char* kind : {R"("kind":"policy.load")", R"("kind":"sandbox.start")", R"("kind":"exec")",
+                           R"("kind":"sandbox.exit")", R"("kind":"checkpoint")"})
+    EXPECT_THAT(trail, HasSubstr(kind));
+  EXPECT_THAT(trail, HasSubstr(R"("exit_status":3)"));
+  EXPECT_THAT(trail, HasSubstr(R"("path":"/bin/true")"));
+
+  auto runs = paddock({"runs"});
+  EXPECT_EQ(runs.status, 0) << runs.err;
+  EXPECT_THAT(runs.out, HasSubstr(ids[0]));
+  EXPECT_THAT(runs.out, HasSubstr("exited 3"));
+  auto tail = paddock({"audit", "tail", "-n", "2"});
+  EXPECT_THAT(tail.out, HasSubstr("sandbox exited with status 3"));
+  EXPECT_THAT(tail.out, HasSubstr("checkpoint (final, signed)"));
+}
+
+TEST_P(Audit, ADeniedConnectionIsARecordNamingTheHost) {
+  TestHttpServer denied;
+  auto r = paddock_run({"--env", "NO_PROXY=", "--env", "no_proxy="},
+                       {"curl", "-sS", "-o", "/dev/null", "http://" + denied.authority() + "/"});
+  auto query = paddock({"audit", "query", "--kind", "net", "--decision", "deny", "--json"});
+  EXPECT_EQ(query.status, 0) << query.err;
+  EXPECT_THAT(query.out, HasSubstr(R"("kind":"net.connect")"));
+  EXPECT_THAT(query.out, HasSubstr(R"("host":"127.0.0.1")"));
+  EXPECT_THAT(query.out, HasSubstr(R"("allowed":false)"));
+  auto allowed = paddock({"audit", "query", "--kind", "net", "--decision", "allow", "--json"});
+  EXPECT_THAT(allowed.out, Not(HasSubstr(R"("kind":"net.connect")")));
+}
+
+TEST_P(Audit, VerifyLocatesAnEditAndACut) {
+  ASSERT_EQ(paddock_run({"--exec-log"}, {"sh", "-c", "/bin/true; /bin/true; /bin/true"}).status, 0);
+  const std::string path = trail_of(run_ids().at(0));
+  const std::string original = slurp(path);
+
+  std::string edited = original;  // record 4: one byte of its path
+  std::size_t line4 = 0;
+  for (int i = 0; i < 3; ++i) line4 = edited.find('\n', line4) + 1;
+  edited[edited.find("/bin/true", line4) + 1] = 'B';
+  spit(path, edited);
+  auto r = paddock({"audit", "verify"});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("TAMPERED at line 4: record 4 (line 4) was edited"));
+
+  spit(path, original.substr(0, original.size() - 7));  // the final checkpoint cut short
+  r = paddock({"audit", "verify"});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("the trail was cut"));
+
+  spit(path, original);
+  r = paddock({"audit", "verify"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+}
+
+TEST_P(Audit, SigkillOfTheSupervisorUnderLoadLeavesATornTrailThatStillVerifies) {
+  ProcessOptions options;
+  options.env = environment();
+  options.cwd = workspace_;
+  const pid_t supervisor = spawn_background(
+      as_user({paddock_binary(), "run", "--exec-log", "--", "sh", "-c", "while :; do /bin/true; done"}), options);
+  std::string id;
+  for (int i = 0; i < 500; ++i) {
+    std::this_thread::sleep_for(10ms);
+    const auto ids = run_ids();
+    if (!ids.empty() && fs::exists(trail_of(ids[0])) && fs::file_size(trail_of(ids[0])) > 20'000) {
+      id = ids[0];
+      break;
+    }
+  }
+  ASSERT_FALSE(id.empty()) << "the run wrote no trail";
+  ASSERT_EQ(::kill(supervisor, SIGKILL), 0);
+  ::waitpid(supervisor, nullptr, 0);
+
+  auto r = paddock({"audit", "verify", id});
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr(id + ": torn: "));
+  EXPECT_THAT(r.out, HasSubstr("records are intact"));
+  auto runs = paddock({"runs"});
+  EXPECT_THAT(runs.out, HasSubstr("crashed"));
+}
+
+TEST_P(Audit, TheSandboxSeesNeitherTheTrailsNorTheKey) {
+  ASSERT_EQ(paddock_run({}, {"true"}).status, 0);
+  const std::string trail = trail_of(run_ids().at(0));
+  const std::string key = home_ + "/.local/share/paddock/audit/signing-key.pem";
+  ASSERT_TRUE(fs::exists(key));
+  auto r = paddock_run({}, {"sh", "-c", "cat " + trail + " " + key + " 2>&1; echo x >> " + trail + " 2>&1; true"});
+  EXPECT_THAT(r.out, HasSubstr(trail + ": No such file or directory"));
+  EXPECT_THAT(r.out, HasSubstr(key + ": No such file or directory"));
+  EXPECT_THAT(r.out, Not(HasSubstr("PRIVATE KEY")));
+  EXPECT_EQ(paddock({"audit", "verify", run_ids().at(0)}).status, 0);
+}
+
+TEST_P(Audit, ExportedBundleVerifiesElsewhereOnlyWithTheKey) {
+  ASSERT_EQ(paddock_run({}, {"true"}).status, 0);
+  const std::string bundle = root_ + "/run.paddock-audit";
+  auto r = paddock({"audit", "export", "-o", bundle});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto key = paddock({"audit", "key"});
+  ASSERT_THAT(key.out, HasSubstr("BEGIN PUBLIC KEY"));
+  write_file(root_ + "/key.pem", key.out);
+  // Another machine: another HOME, no key of its own.
+  auto env = environment();
+  for (auto& v : env)
+    if (v.starts_with("HOME=")) v = "HOME=" + root_ + "/elsewhere";
+  ProcessOptions elsewhere;
+  elsewhere.env = env;
+  r = paddock({"audit", "verify", bundle}, elsewhere);
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--public-key"));
+  r = paddock({"audit", "verify", bundle, "--public-key", root_ + "/key.pem"}, elsewhere);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr(": ok: "));
+}
+
+TEST_P(Audit, PruneKeepsTheNewestAndBadInputGetsOneLine) {
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(paddock_run({}, {"true"}).status, 0);
+  auto r = paddock({"runs", "prune"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("--keep N"));
+  r = paddock({"runs", "prune", "--older-than", "soon"});
+  EXPECT_EQ(r.status, 2);
+  r = paddock({"runs", "prune", "--keep", "1"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("removed 2 of 3 runs"));
+  EXPECT_EQ(run_ids().size(), 1u);
+  r = paddock({"audit", "verify", "nosuchrun"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("no run nosuchrun"));
+}
+
+}  // namespace
+}  // namespace paddock::testing
