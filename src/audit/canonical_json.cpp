@@ -119,10 +119,12 @@ void JsonWriter::end_array() {
 }
 
 void JsonWriter::key(std::string_view name) {
+  // Keys are paddock's own identifiers ([a-z_]), which need no escaping.
   if (!first_) out_ += ',';
   first_ = false;
-  append_json_string(out_, name);
-  out_ += ':';
+  out_ += '"';
+  out_ += name;
+  out_ += "\":";
   after_key_ = true;
 }
 

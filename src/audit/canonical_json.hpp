@@ -24,7 +24,8 @@ class JsonWriter {
   void end_object();
   void begin_array();
   void end_array();
-  // The next member's key; keys of one object must come in ascending byte order.
+  // The next member's key: lower-case letters and '_' only (written as they are), and the keys
+  // of one object in ascending byte order.
   void key(std::string_view name);
 
   void string(std::string_view value);

@@ -25,6 +25,7 @@ std::string genesis_hash(std::string_view run_id);
 
 // RFC 3339, UTC, nanoseconds: always kTimeLength characters.
 std::string format_time(std::int64_t unix_ns);
+void format_time(std::int64_t unix_ns, char* out);  // writes kTimeLength characters
 // The inverse of format_time; nullopt when `text` is not in exactly that form.
 std::optional<std::int64_t> parse_time(std::string_view text);
 

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 
 #include "audit/checkpoint.hpp"
 #include "audit/event_json.hpp"
@@ -12,6 +13,15 @@
 #include "common/error.hpp"
 
 namespace paddock::audit {
+namespace {
+
+constexpr std::size_t kChunk = 1024;
+// A batch this large means producers outpace the commit interval: the writer stops sleeping.
+constexpr std::size_t kLargeBatch = 4096;
+// From this many events on, a chunk's JSON is written by several threads.
+constexpr std::size_t kParallelChunk = 512;
+
+}  // namespace
 
 TrailWriter::TrailWriter(const std::string& path, std::string run_id, const SigningKey& key, TrailOptions options)
     : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600)),
@@ -19,11 +29,15 @@ TrailWriter::TrailWriter(const std::string& path, std::string run_id, const Sign
       key_(key),
       options_(options),
       prev_(genesis_hash(run_id_)),
-      last_checkpoint_(std::chrono::steady_clock::now()) {
+      last_checkpoint_(std::chrono::steady_clock::now()),
+      parallelism_(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4)),
+      slices_(parallelism_) {
   if (!fd_) throw SysError("create the audit trail " + path);
 }
 
-TrailWriter::~TrailWriter() { close(); }
+TrailWriter::~TrailWriter() {
+  close();
+}
 
 void TrailWriter::record(Event event) noexcept {
   if (event.time_ns == 0) event.time_ns = now_ns();
@@ -44,14 +58,16 @@ void TrailWriter::start() {
 
 void TrailWriter::run() {
   std::vector<Event> batch;
+  bool behind = false;  // the last batch was large: take the next one at once
   for (;;) {
     bool final;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, options_.commit_interval, [&] { return stopping_; });
+      if (!behind) wake_.wait_for(lock, options_.commit_interval, [&] { return stopping_; });
       batch.swap(queue_);
       final = stopping_;
     }
+    behind = batch.size() >= kLargeBatch;
     space_.notify_all();
     commit(batch, final);
     batch.clear();
@@ -83,8 +99,9 @@ TrailWriter::Totals TrailWriter::close() {
 }
 
 void TrailWriter::append(std::string_view kind, std::int64_t time_ns, std::string_view event_json) {
-  char hash[kHashLength];
-  const std::string time = format_time(time_ns);
+  char hash[kHashLength], time_text[kTimeLength];
+  format_time(time_ns, time_text);
+  const std::string_view time(time_text, kTimeLength);
   ++seq_;
   hasher_.hash(seq_, time, kind, prev_, event_json, hash);
   append_record(buffer_, {seq_, time, kind, prev_, std::string_view(hash, kHashLength), event_json});
@@ -93,29 +110,54 @@ void TrailWriter::append(std::string_view kind, std::int64_t time_ns, std::strin
 }
 
 void TrailWriter::commit(std::vector<Event>& events, bool final) {
-  for (const Event& event : events) {
-    event_json_.clear();
-    append_event_json(event_json_, event.body);
-    append(kind(event), event.time_ns, event_json_);
-    if (since_checkpoint_ >= options_.checkpoint_records) checkpoint(false);
+  // In chunks that stay in the cache: serialising an event needs nothing from the others, so
+  // helper threads write a large chunk's JSON in slices; the chain (hash after hash) then runs
+  // over them in order.
+  for (std::size_t first = 0; first < events.size(); first += kChunk) {
+    const std::size_t count = std::min(kChunk, events.size() - first);
+    const std::size_t slices = count < kParallelChunk ? 1 : parallelism_;
+    const std::size_t share = (count + slices - 1) / slices;
+    const auto encode = [&](std::size_t slice) {
+      auto& [text, ends] = slices_[slice];
+      text.clear();
+      ends.clear();
+      for (std::size_t i = slice * share; i < std::min(count, (slice + 1) * share); ++i) {
+        append_event_json(text, events[first + i].body);
+        ends.push_back(text.size());
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (std::size_t slice = 1; slice < slices; ++slice) helpers.emplace_back(encode, slice);
+    encode(0);
+    for (auto& helper : helpers) helper.join();
+
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& [text, ends] = slices_[i / share];
+      const std::size_t k = i % share;
+      const std::size_t begin = k == 0 ? 0 : ends[k - 1];
+      const Event& event = events[first + i];
+      append(kind(event), event.time_ns, std::string_view(text).substr(begin, ends[k] - begin));
+      if (since_checkpoint_ >= options_.checkpoint_records) checkpoint(false);
+    }
+    write_out(false);  // one write per chunk; the sync comes once, at the end of the batch
   }
-  if (final || (since_checkpoint_ > 0 &&
-                std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval))
+  if (final ||
+      (since_checkpoint_ > 0 && std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval))
     checkpoint(final);
-  write_out();
+  write_out(options_.sync);
 }
 
 void TrailWriter::checkpoint(bool final) {
   event_json_.clear();
-  append_checkpoint_event(event_json_,
-                          {final, key_.public_key_hex(), key_.sign(checkpoint_message(run_id_, seq_ + 1, prev_, final))});
+  append_checkpoint_event(
+      event_json_, {final, key_.public_key_hex(), key_.sign(checkpoint_message(run_id_, seq_ + 1, prev_, final))});
   append(kCheckpointKind, now_ns(), event_json_);
   since_checkpoint_ = 0;
   last_checkpoint_ = std::chrono::steady_clock::now();
 }
 
-void TrailWriter::write_out() {
-  if (buffer_.empty()) return;
+void TrailWriter::write_out(bool sync) {
+  if (buffer_.empty() && !sync) return;
   if (error_.empty()) {
     std::string_view rest = buffer_;
     while (!rest.empty()) {
@@ -127,11 +169,11 @@ void TrailWriter::write_out() {
       }
       rest.remove_prefix(static_cast<std::size_t>(n));
     }
-    if (error_.empty() && options_.sync && ::fdatasync(fd_.get()) != 0) error_ = "fdatasync: " + errno_text(errno);
+    if (error_.empty() && sync && ::fdatasync(fd_.get()) != 0) error_ = "fdatasync: " + errno_text(errno);
     if (!error_.empty())
       fmt::print(stderr, "paddock: the audit trail cannot be written ({}); events from now on are lost\n", error_);
   }
-  if (error_.empty() && listener_) listener_(buffer_);
+  if (error_.empty() && listener_ && !buffer_.empty()) listener_(buffer_);
   buffer_.clear();
 }
 

@@ -22,11 +22,11 @@
 namespace paddock::audit {
 
 struct TrailOptions {
-  std::chrono::milliseconds commit_interval{20};       // the longest a record waits for the disk
-  std::uint64_t checkpoint_records = 10000;            // a checkpoint at least every this many records
+  std::chrono::milliseconds commit_interval{20};        // the longest a record waits for the disk
+  std::uint64_t checkpoint_records = 10000;             // a checkpoint at least every this many records
   std::chrono::milliseconds checkpoint_interval{1000};  // and at least this often while records arrive
-  bool sync = true;                                    // fdatasync after each batch
-  std::size_t queue_limit = std::size_t{1} << 18;      // past this, producers wait for the writer
+  bool sync = true;                                     // fdatasync after each batch
+  std::size_t queue_limit = std::size_t{1} << 18;       // past this, producers wait for the writer
 };
 
 class TrailWriter final : public Sink {
@@ -63,7 +63,8 @@ class TrailWriter final : public Sink {
   // Appends a signed checkpoint over everything appended so far.
   void checkpoint(bool final);
   void append(std::string_view kind, std::int64_t time_ns, std::string_view event_json);
-  void write_out();
+  // Writes the buffer (then fdatasync when `sync`) and hands it to the listener.
+  void write_out(bool sync);
 
   UniqueFd fd_;
   std::string run_id_;
@@ -87,6 +88,12 @@ class TrailWriter final : public Sink {
   std::chrono::steady_clock::time_point last_checkpoint_;
   RecordHasher hasher_;
   std::string buffer_, event_json_;
+  struct Slice {
+    std::string text;               // the JSON of a slice's events, one after the other
+    std::vector<std::size_t> ends;  // where each one ends
+  };
+  std::size_t parallelism_;
+  std::vector<Slice> slices_;
   std::string error_;
 };
 
