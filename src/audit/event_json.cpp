@@ -208,7 +208,8 @@ Decision decision_of(const json& j) {
   const json& in = j.at("decision");
   d.allowed = in.at("allowed").get<bool>();
   d.errors = in.at("errors").get<std::vector<std::string>>();
-  for (const auto& p : in.at("policies")) d.policies.push_back({p.at("id").get<std::string>(), p.at("location").get<std::string>()});
+  for (const auto& p : in.at("policies"))
+    d.policies.push_back({p.at("id").get<std::string>(), p.at("location").get<std::string>()});
   d.reason = in.at("reason").get<std::string>();
   return d;
 }
@@ -222,23 +223,40 @@ using Strings = std::vector<std::string>;
 
 Body body_of(std::string_view kind, const json& j) {
   if (kind == "exec")
-    return Exec{get<std::int64_t>(j, "pid"), get<std::int64_t>(j, "ppid"), get<std::string>(j, "path"),
-                get<Strings>(j, "argv"), get<std::string>(j, "cwd"), get<bool>(j, "argv_truncated"), decision_of(j)};
+    return Exec{get<std::int64_t>(j, "pid"),
+                get<std::int64_t>(j, "ppid"),
+                get<std::string>(j, "path"),
+                get<Strings>(j, "argv"),
+                get<std::string>(j, "cwd"),
+                get<bool>(j, "argv_truncated"),
+                decision_of(j)};
   if (kind == "file")
-    return File{get<std::int64_t>(j, "pid"), get<std::string>(j, "path"), get<std::string>(j, "access"), decision_of(j)};
+    return File{get<std::int64_t>(j, "pid"), get<std::string>(j, "path"), get<std::string>(j, "access"),
+                decision_of(j)};
   if (kind == "net.connect")
-    return NetConnect{get<std::uint64_t>(j, "connection"), get<std::string>(j, "protocol"), get<std::string>(j, "host"),
-                      get<std::uint16_t>(j, "port"), get<std::string>(j, "ip"), get<bool>(j, "intercepted"),
+    return NetConnect{get<std::uint64_t>(j, "connection"),
+                      get<std::string>(j, "protocol"),
+                      get<std::string>(j, "host"),
+                      get<std::uint16_t>(j, "port"),
+                      get<std::string>(j, "ip"),
+                      get<bool>(j, "intercepted"),
                       decision_of(j)};
   if (kind == "net.close")
     return NetClose{get<std::uint64_t>(j, "connection"), get<std::uint64_t>(j, "bytes_up"),
                     get<std::uint64_t>(j, "bytes_down"), get<std::uint64_t>(j, "duration_us"),
                     get<std::string>(j, "error")};
   if (kind == "http.request")
-    return HttpRequest{get<std::uint64_t>(j, "connection"), get<std::string>(j, "method"), get<std::string>(j, "url"),
-                       get<std::string>(j, "host"), get<std::uint16_t>(j, "port"), get<int>(j, "status"),
-                       get<std::uint64_t>(j, "request_bytes"), get<std::uint64_t>(j, "response_bytes"),
-                       get<std::uint64_t>(j, "duration_us"), get<Strings>(j, "secrets"), get<Strings>(j, "rewrites"),
+    return HttpRequest{get<std::uint64_t>(j, "connection"),
+                       get<std::string>(j, "method"),
+                       get<std::string>(j, "url"),
+                       get<std::string>(j, "host"),
+                       get<std::uint16_t>(j, "port"),
+                       get<int>(j, "status"),
+                       get<std::uint64_t>(j, "request_bytes"),
+                       get<std::uint64_t>(j, "response_bytes"),
+                       get<std::uint64_t>(j, "duration_us"),
+                       get<Strings>(j, "secrets"),
+                       get<Strings>(j, "rewrites"),
                        decision_of(j)};
   if (kind == "dns")
     return Dns{get<std::string>(j, "name"), get<std::string>(j, "type"), get<Strings>(j, "answers"), decision_of(j)};
@@ -252,8 +270,11 @@ Body body_of(std::string_view kind, const json& j) {
     return Policy{kind == "policy.load"     ? Policy::Change::load
                   : kind == "policy.reload" ? Policy::Change::reload
                                             : Policy::Change::reject,
-                  get<std::string>(j, "profile"), get<Strings>(j, "files"), get<std::string>(j, "hash"),
-                  get<std::size_t>(j, "policies"), get<Strings>(j, "diagnostics")};
+                  get<std::string>(j, "profile"),
+                  get<Strings>(j, "files"),
+                  get<std::string>(j, "hash"),
+                  get<std::size_t>(j, "policies"),
+                  get<Strings>(j, "diagnostics")};
   if (kind == "sandbox.start")
     return SandboxStart{get<Strings>(j, "command"), get<std::string>(j, "workspace"), get<std::string>(j, "profile"),
                         get<std::string>(j, "agent"), get<std::int64_t>(j, "init_pid")};

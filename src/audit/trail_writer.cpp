@@ -18,8 +18,6 @@ namespace {
 constexpr std::size_t kChunk = 1024;
 // A batch this large means producers outpace the commit interval: the writer stops sleeping.
 constexpr std::size_t kLargeBatch = 4096;
-// From this many events on, a chunk's JSON is written by several threads.
-constexpr std::size_t kParallelChunk = 512;
 
 }  // namespace
 
@@ -29,9 +27,7 @@ TrailWriter::TrailWriter(const std::string& path, std::string run_id, const Sign
       key_(key),
       options_(options),
       prev_(genesis_hash(run_id_)),
-      last_checkpoint_(std::chrono::steady_clock::now()),
-      parallelism_(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4)),
-      slices_(parallelism_) {
+      last_checkpoint_(std::chrono::steady_clock::now()) {
   if (!fd_) throw SysError("create the audit trail " + path);
 }
 
@@ -110,41 +106,34 @@ void TrailWriter::append(std::string_view kind, std::int64_t time_ns, std::strin
 }
 
 void TrailWriter::commit(std::vector<Event>& events, bool final) {
-  // In chunks that stay in the cache: serialising an event needs nothing from the others, so
-  // helper threads write a large chunk's JSON in slices; the chain (hash after hash) then runs
-  // over them in order.
-  for (std::size_t first = 0; first < events.size(); first += kChunk) {
-    const std::size_t count = std::min(kChunk, events.size() - first);
-    const std::size_t slices = count < kParallelChunk ? 1 : parallelism_;
-    const std::size_t share = (count + slices - 1) / slices;
-    const auto encode = [&](std::size_t slice) {
-      auto& [text, ends] = slices_[slice];
-      text.clear();
-      ends.clear();
-      for (std::size_t i = slice * share; i < std::min(count, (slice + 1) * share); ++i) {
-        append_event_json(text, events[first + i].body);
-        ends.push_back(text.size());
-      }
-    };
-    std::vector<std::thread> helpers;
-    for (std::size_t slice = 1; slice < slices; ++slice) helpers.emplace_back(encode, slice);
-    encode(0);
-    for (auto& helper : helpers) helper.join();
-
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto& [text, ends] = slices_[i / share];
-      const std::size_t k = i % share;
-      const std::size_t begin = k == 0 ? 0 : ends[k - 1];
-      const Event& event = events[first + i];
-      append(kind(event), event.time_ns, std::string_view(text).substr(begin, ends[k] - begin));
+  // In chunks that stay in the cache. While this thread chains chunk c into buffer_, the helper
+  // writes chunk c-1 (now in written_), frees its events and encodes chunk c+1.
+  const std::size_t chunk_count = (events.size() + kChunk - 1) / kChunk;
+  const auto chunk_size = [&](std::size_t c) { return std::min(kChunk, events.size() - c * kChunk); };
+  if (chunk_count > 0) chunks_[0].encode(events.data(), chunk_size(0));
+  for (std::size_t c = 0; c < chunk_count; ++c) {
+    if (c + 1 < chunk_count || !written_.empty())
+      helper_.submit([this, &events, &chunk_size, c, chunk_count] {
+        write_out(written_, false);
+        if (c + 1 < chunk_count) chunks_[(c + 1) % 2].encode(events.data() + (c + 1) * kChunk, chunk_size(c + 1));
+        // Chunk c-1 is done with: free its events' memory here rather than on the chain's thread.
+        if (c > 0)
+          for (std::size_t i = (c - 1) * kChunk; i < c * kChunk; ++i) events[i].body.emplace<SandboxExit>();
+      });
+    const EncodedChunk& chunk = chunks_[c % 2];
+    for (std::size_t i = 0; i < chunk_size(c); ++i) {
+      const Event& event = events[c * kChunk + i];
+      append(kind(event), event.time_ns, chunk.event(i));
       if (since_checkpoint_ >= options_.checkpoint_records) checkpoint(false);
     }
-    write_out(false);  // one write per chunk; the sync comes once, at the end of the batch
+    helper_.wait();
+    buffer_.swap(written_);  // written_ was emptied by the helper
   }
+  buffer_.swap(written_);
   if (final ||
       (since_checkpoint_ > 0 && std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval))
     checkpoint(final);
-  write_out(options_.sync);
+  write_out(buffer_, options_.sync);
 }
 
 void TrailWriter::checkpoint(bool final) {
@@ -156,10 +145,10 @@ void TrailWriter::checkpoint(bool final) {
   last_checkpoint_ = std::chrono::steady_clock::now();
 }
 
-void TrailWriter::write_out(bool sync) {
-  if (buffer_.empty() && !sync) return;
+void TrailWriter::write_out(std::string& buffer, bool sync) {
+  if (buffer.empty() && !sync) return;
   if (error_.empty()) {
-    std::string_view rest = buffer_;
+    std::string_view rest = buffer;
     while (!rest.empty()) {
       const ssize_t n = ::write(fd_.get(), rest.data(), rest.size());
       if (n < 0 && errno == EINTR) continue;
@@ -173,8 +162,8 @@ void TrailWriter::write_out(bool sync) {
     if (!error_.empty())
       fmt::print(stderr, "paddock: the audit trail cannot be written ({}); events from now on are lost\n", error_);
   }
-  if (error_.empty() && listener_ && !buffer_.empty()) listener_(buffer_);
-  buffer_.clear();
+  if (error_.empty() && listener_ && !buffer.empty()) listener_(buffer);
+  buffer.clear();
 }
 
 }  // namespace paddock::audit

@@ -17,6 +17,7 @@
 #include "audit/event.hpp"
 #include "audit/record.hpp"
 #include "audit/signing_key.hpp"
+#include "audit/writer_pipeline.hpp"
 #include "common/unique_fd.hpp"
 
 namespace paddock::audit {
@@ -63,8 +64,8 @@ class TrailWriter final : public Sink {
   // Appends a signed checkpoint over everything appended so far.
   void checkpoint(bool final);
   void append(std::string_view kind, std::int64_t time_ns, std::string_view event_json);
-  // Writes the buffer (then fdatasync when `sync`) and hands it to the listener.
-  void write_out(bool sync);
+  // Writes `buffer` (then fdatasync when `sync`), hands it to the listener, empties it.
+  void write_out(std::string& buffer, bool sync);
 
   UniqueFd fd_;
   std::string run_id_;
@@ -88,12 +89,9 @@ class TrailWriter final : public Sink {
   std::chrono::steady_clock::time_point last_checkpoint_;
   RecordHasher hasher_;
   std::string buffer_, event_json_;
-  struct Slice {
-    std::string text;               // the JSON of a slice's events, one after the other
-    std::vector<std::size_t> ends;  // where each one ends
-  };
-  std::size_t parallelism_;
-  std::vector<Slice> slices_;
+  std::string written_;  // the chunk the helper writes while buffer_ fills
+  EncodedChunk chunks_[2];
+  HelperThread helper_;  // joined before the buffers it uses are destroyed
   std::string error_;
 };
 

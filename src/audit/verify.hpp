@@ -25,7 +25,7 @@ std::string_view status_name(TrailStatus status);
 // What the run's metadata says about the trail.
 struct TrailContext {
   std::string run_id;
-  bool live = false;                             // the run's supervisor is still running
+  bool live = false;                            // the run's supervisor is still running
   std::optional<std::uint64_t> closed_records;  // the run ended and wrote this many records
 };
 
@@ -34,8 +34,8 @@ struct VerifyReport {
   std::uint64_t records = 0;         // records that are intact and chain
   std::uint64_t signed_records = 0;  // of those, the ones a valid checkpoint vouches for
   std::uint64_t checkpoints = 0;
-  std::uint64_t bad_line = 0;        // 1-based line of the first problem (0: none)
-  std::string problem;               // what is wrong, one sentence ("" when ok)
+  std::uint64_t bad_line = 0;  // 1-based line of the first problem (0: none)
+  std::string problem;         // what is wrong, one sentence ("" when ok)
 };
 
 VerifyReport verify_trail(std::string_view trail, const TrailContext& context, const SignatureVerifier& key);

@@ -3,15 +3,19 @@
 // caught and located by `paddock audit verify`; SIGKILL of the supervisor under load leaves a
 // torn trail whose records still verify; nothing of the trail or its key is in the sandbox.
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "common/unique_fd.hpp"
 #include "support/http_server.hpp"
 #include "support/sandbox_fixture.hpp"
 
@@ -136,6 +140,63 @@ TEST_P(Audit, SigkillOfTheSupervisorUnderLoadLeavesATornTrailThatStillVerifies) 
   EXPECT_THAT(r.out, HasSubstr("records are intact"));
   auto runs = paddock({"runs"});
   EXPECT_THAT(runs.out, HasSubstr("crashed"));
+}
+
+TEST_P(Audit, TailFollowsALiveRunThroughItsControlSocketToTheEnd) {
+  ProcessOptions options;
+  options.env = environment();
+  options.cwd = workspace_;
+  const pid_t supervisor = spawn_background(as_user({paddock_binary(), "run", "--exec-log", "--", "sh", "-c",
+                                                     "for i in 1 2 3 4 5 6; do /bin/true; sleep 0.2; done"}),
+                                            options);
+  std::string socket;
+  for (int i = 0; i < 500 && socket.empty(); ++i) {
+    std::this_thread::sleep_for(10ms);
+    const auto ids = run_ids();
+    if (!ids.empty() && fs::exists(runs_directory() + "/" + ids[0] + "/control.sock"))
+      socket = runs_directory() + "/" + ids[0] + "/control.sock";
+  }
+  ASSERT_FALSE(socket.empty()) << "the run serves no control socket";
+  {  // A client of the socket itself: the hello, then records as the run commits them.
+    UniqueFd client(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket.c_str());
+    ASSERT_EQ(::connect(client.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0) << socket;
+    std::string received;
+    char chunk[4096];
+    while (std::count(received.begin(), received.end(), '\n') < 2) {
+      const ssize_t n = ::read(client.get(), chunk, sizeof chunk);
+      ASSERT_GT(n, 0) << "the stream closed after: " << received;
+      received.append(chunk, static_cast<std::size_t>(n));
+    }
+    EXPECT_THAT(received, ::testing::StartsWith(R"({"run":")" + run_ids().at(0) +
+                                                R"(","stream":"paddock-audit/1"})"
+                                                "\n"));
+    EXPECT_THAT(received.substr(received.find('\n') + 1), HasSubstr(R"("seq":)"));
+  }
+  ProcessOptions follow;
+  follow.timeout = 20s;
+  auto r = paddock({"audit", "tail", "-f", "-n", "1", "--json"}, follow);
+  ::waitpid(supervisor, nullptr, 0);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_THAT(r.err, Not(HasSubstr("no live stream")));
+  // Every record from the first one printed to the final checkpoint, each once, in order.
+  std::vector<std::uint64_t> seqs;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto at = line.rfind(R"("seq":)");
+    ASSERT_NE(at, std::string::npos) << line;
+    seqs.push_back(std::stoull(line.substr(at + 6)));
+  }
+  ASSERT_GE(seqs.size(), 5u) << r.out;
+  for (std::size_t i = 1; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], seqs[i - 1] + 1) << r.out;
+  EXPECT_THAT(r.out, HasSubstr(R"("kind":"sandbox.exit")"));
+  EXPECT_THAT(r.out.substr(r.out.rfind(R"("event")")), HasSubstr(R"("final":true)"));
+  EXPECT_FALSE(fs::exists(socket)) << "the socket is removed when the run ends";
+  const std::string trail = slurp(trail_of(run_ids().at(0)));
+  EXPECT_EQ(std::count(trail.begin(), trail.end(), '\n'), static_cast<long>(seqs.back()));
 }
 
 TEST_P(Audit, TheSandboxSeesNeitherTheTrailsNorTheKey) {
