@@ -158,6 +158,13 @@ void TrailWriter::write_out(std::string& buffer, bool sync) {
       }
       rest.remove_prefix(static_cast<std::size_t>(n));
     }
+    // Start the disk's writeback of a chunk at once, so that the batch's one fdatasync finds
+    // little left to do. Only a hint: where the file system refuses it, fdatasync does it all.
+    if (error_.empty() && !sync && start_writeback_ &&
+        ::sync_file_range(fd_.get(), static_cast<off_t>(written_bytes_), static_cast<off_t>(buffer.size()),
+                          SYNC_FILE_RANGE_WRITE) != 0)
+      start_writeback_ = false;
+    written_bytes_ += buffer.size();
     if (error_.empty() && sync && ::fdatasync(fd_.get()) != 0) error_ = "fdatasync: " + errno_text(errno);
     if (!error_.empty())
       fmt::print(stderr, "paddock: the audit trail cannot be written ({}); events from now on are lost\n", error_);

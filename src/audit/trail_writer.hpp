@@ -93,6 +93,8 @@ class TrailWriter final : public Sink {
   EncodedChunk chunks_[2];
   HelperThread helper_;  // joined before the buffers it uses are destroyed
   std::string error_;
+  std::uint64_t written_bytes_ = 0;  // the file's size (it is opened empty)
+  bool start_writeback_ = true;      // sync_file_range works on this file system
 };
 
 }  // namespace paddock::audit

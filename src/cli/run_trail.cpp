@@ -10,6 +10,22 @@
 #include "common/sha256.hpp"
 
 namespace paddock::cli {
+namespace {
+
+[[noreturn]] void cannot_keep_trail(const Error& e) {
+  throw Error("cannot keep this run's audit trail (" + std::string(e.what()) +
+              "); point XDG_STATE_HOME and XDG_DATA_HOME at writable directories");
+}
+
+audit::SigningKey installation_key() {
+  try {
+    return audit::SigningKey::load_or_create(data_directory() + "/audit");
+  } catch (const Error& e) {
+    cannot_keep_trail(e);
+  }
+}
+
+}  // namespace
 
 std::string policy_hash(const std::vector<policy::PolicyFile>& files) {
   std::string texts;
@@ -23,7 +39,7 @@ std::string policy_hash(const std::vector<policy::PolicyFile>& files) {
 RunTrail::RunTrail(const PreparedRun& run, const std::vector<std::string>& command, const std::string& workspace,
                    bool net_log)
     : store_(audit::RunStore::open_default()),
-      key_(audit::SigningKey::load_or_create(data_directory() + "/audit")),
+      key_(installation_key()),
       stream_(""),
       agent_(run.agent),
       net_log_(net_log) {
@@ -40,9 +56,19 @@ RunTrail::RunTrail(const PreparedRun& run, const std::vector<std::string>& comma
   meta_.supervisor_pid = ::getpid();
   meta_.supervisor_start = audit::process_start_time(::getpid());
   meta_.public_key = key_.public_key_hex();
-  store_.create(meta_);
+  try {
+    store_.create(meta_);
+    writer_ = std::make_unique<audit::TrailWriter>(directory() + "/" + std::string(audit::kTrailFile), meta_.id, key_);
+  } catch (const Error& e) {
+    if (!meta_.id.empty()) {  // nothing half-made stays behind
+      try {
+        store_.remove(meta_.id);
+      } catch (const Error&) {
+      }
+    }
+    cannot_keep_trail(e);
+  }
   stream_.set_run_id(meta_.id);
-  writer_ = std::make_unique<audit::TrailWriter>(directory() + "/" + std::string(audit::kTrailFile), meta_.id, key_);
   writer_->set_listener([this](std::string_view lines) { stream_.publish(lines); });
 
   audit::Policy loaded;
