@@ -40,7 +40,6 @@ RunTrail::RunTrail(const PreparedRun& run, const std::vector<std::string>& comma
                    bool net_log)
     : store_(audit::RunStore::open_default()),
       key_(installation_key()),
-      stream_(""),
       agent_(run.agent),
       net_log_(net_log) {
   std::vector<std::string> present;

@@ -26,9 +26,13 @@ std::string xdg_directory(const char* variable, const char* fallback) {
 
 }  // namespace
 
-std::string data_directory() { return xdg_directory("XDG_DATA_HOME", ".local/share"); }
+std::string data_directory() {
+  return xdg_directory("XDG_DATA_HOME", ".local/share");
+}
 
-std::string state_directory() { return xdg_directory("XDG_STATE_HOME", ".local/state"); }
+std::string state_directory() {
+  return xdg_directory("XDG_STATE_HOME", ".local/state");
+}
 
 void make_directories(const std::string& path, mode_t mode) {
   const std::filesystem::path target(path);

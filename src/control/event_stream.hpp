@@ -27,7 +27,8 @@ std::string hello_line(std::string_view run_id);
 
 class EventStream {
  public:
-  explicit EventStream(std::string run_id) : run_id_(std::move(run_id)) {}
+  EventStream() = default;
+  // The run whose records it streams (named in the hello line); set before attach().
   void set_run_id(std::string run_id) { run_id_ = std::move(run_id); }
   ~EventStream() { detach(); }
 

@@ -31,7 +31,8 @@ TEST(CanonicalJson, StringsMatchNlohmannForEveryByteAndRandomText) {
     EXPECT_EQ(as_json_string(s), nlohmann::json(s).dump()) << "byte " << c;
   }
   std::mt19937 random(7);
-  const std::vector<std::string> pieces = {"a", "\"", "\\", "\n", "\t", "\x01", "\x1f", "\x7f", "é", "€", "😀", "/", " "};
+  const std::vector<std::string> pieces = {"a",    "\"", "\\", "\n", "\t", "\x01", "\x1f",
+                                           "\x7f", "é",  "€",  "😀",  "/",  " "};
   for (int i = 0; i < 2000; ++i) {
     std::string s;
     for (int n = random() % 12; n > 0; --n) s += pieces[random() % pieces.size()];

@@ -7,10 +7,10 @@
 #include <fstream>
 
 #include "common/error.hpp"
+#include "common/sha256.hpp"
 #include "workspace/config_file.hpp"
 #include "workspace/devcontainer.hpp"
 #include "workspace/trust.hpp"
-#include "common/sha256.hpp"
 
 namespace paddock::workspace {
 namespace {
