@@ -38,10 +38,7 @@ std::string policy_hash(const std::vector<policy::PolicyFile>& files) {
 
 RunTrail::RunTrail(const PreparedRun& run, const std::vector<std::string>& command, const std::string& workspace,
                    bool net_log)
-    : store_(audit::RunStore::open_default()),
-      key_(installation_key()),
-      agent_(run.agent),
-      net_log_(net_log) {
+    : store_(audit::RunStore::open_default()), key_(installation_key()), agent_(run.agent), net_log_(net_log) {
   std::vector<std::string> present;
   for (const auto& path : run.policy_paths)
     if (::access(path.c_str(), F_OK) == 0) present.push_back(path);
