@@ -66,15 +66,24 @@ net::Interception prepare_interception(const RunOptions& options, PreparedRun& r
   interception.never = bindings(options.no_intercept, "--no-intercept");
   interception.grants = load_grants(run.settings.grants);
 
-  auto authority = net::CertificateAuthority::open(data_directory() + "/ca");
-  auto trust = net::sandbox_trust(authority.certificate_pem(), request.rootfs.value_or("/"));
+  // A run that will intercept (secrets granted, --intercept) loads the CA now, so a damaged one
+  // stops the start; any other run may never intercept (only policy request rules, perhaps
+  // reloaded later, would make it), so it loads the CA at the first interception.
+  const std::string ca_directory = data_directory() + "/ca";
+  std::optional<net::CertificateAuthority> authority;
+  if (!interception.grants.empty() || !interception.always.empty())
+    authority = net::CertificateAuthority::open(ca_directory);
+  const std::string ca_pem = authority ? authority->certificate_pem() : net::CertificateAuthority::ensure(ca_directory);
+  auto trust = net::sandbox_trust(ca_pem, request.rootfs.value_or("/"));
   for (auto& file : trust.files)
-    request.files.push_back({std::move(file.target), std::move(file.content), file.where_possible});
+    request.files.push_back(
+        {std::move(file.target), std::move(file.content), std::move(file.base), file.where_possible});
   std::vector<std::string> env = std::move(trust.environment);
   for (auto& variable : interception.grants.environment()) env.push_back(std::move(variable));
   env.insert(env.end(), request.env.begin(), request.env.end());
   request.env = std::move(env);
-  interception.tls = std::make_shared<net::TlsContexts>(std::move(authority));
+  interception.tls = authority ? std::make_shared<net::TlsContexts>(std::move(*authority))
+                               : std::make_shared<net::TlsContexts>(ca_directory);
   return interception;
 }
 

@@ -203,7 +203,7 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
     env.insert(env.end(), request.env.begin(), request.env.end());
     request.env = std::move(env);
     for (auto& [target, content] : net::resolver_files(request.egress->dns_port))
-      request.files.push_back({std::move(target), std::move(content), /*where_possible=*/true});
+      request.files.push_back({std::move(target), std::move(content), {}, /*where_possible=*/true});
   }
   return run;
 }

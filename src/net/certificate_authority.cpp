@@ -89,7 +89,7 @@ void create_authority(const std::string& directory) {
 
 }  // namespace
 
-CertificateAuthority CertificateAuthority::open(const std::string& directory) {
+std::string CertificateAuthority::ensure(const std::string& directory) {
   struct stat st {};
   if (::stat(directory.c_str(), &st) != 0) {
     if (errno != ENOENT) throw SysError("stat " + directory);
@@ -105,9 +105,13 @@ CertificateAuthority CertificateAuthority::open(const std::string& directory) {
       if (err != EEXIST && err != ENOTEMPTY) throw SysError("rename " + staging + " to " + directory, err);
     }
   }
+  return read_file(directory + "/ca.crt");
+}
+
+CertificateAuthority CertificateAuthority::open(const std::string& directory) {
   CertificateAuthority ca;
   ca.directory_ = directory;
-  ca.certificate_pem_ = read_file(directory + "/ca.crt");
+  ca.certificate_pem_ = ensure(directory);
   ca.certificate_ = certificate_from_pem(ca.certificate_pem_);
   ca.key_ = private_key_from_pem(read_file(directory + "/ca.key"));
   ca.leaf_key_ = private_key_from_pem(read_file(directory + "/leaf.key"));

@@ -86,8 +86,10 @@ asio::awaitable<void> Session::intercept(Upstream& upstream) {
   }
 
   std::shared_ptr<ssl::context> leaf;
+  ssl::context* upstream_context = nullptr;
   try {
     leaf = context_->interception.tls->server(decided.host);
+    upstream_context = &context_->interception.tls->upstream();
   } catch (const Error& e) {
     report_denial(fmt::format("paddock: cannot intercept {}: {}", what, e.what()));
     close_upstream(upstream, e.what());
@@ -106,7 +108,7 @@ asio::awaitable<void> Session::intercept(Upstream& upstream) {
     co_return;
   }
 
-  TlsStream server(upstream.socket, context_->interception.tls->upstream());
+  TlsStream server(upstream.socket, *upstream_context);
   std::string error;
   if (TlsContexts::expect_peer(server.native_handle(), decided.host, error))
     co_await server.async_handshake(ssl::stream_base::client, use_awaitable_ec(ec));

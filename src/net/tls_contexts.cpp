@@ -44,31 +44,44 @@ bool matches(X509& leaf, const std::string& host) {
 
 }  // namespace
 
-TlsContexts::TlsContexts(CertificateAuthority ca)
-    : ca_(std::move(ca)), upstream_(std::make_shared<ssl::context>(ssl::context::tls_client)) {
-  upstream_->set_options(kOptions);
-  boost::system::error_code ec;
-  upstream_->set_default_verify_paths(ec);
-  if (ec) throw Error("the system's trust store for upstream certificates: " + ec.message());
-  upstream_->set_verify_mode(ssl::verify_peer);
-  // SSL_CTX_set_alpn_protos returns 0 on success.
-  if (SSL_CTX_set_alpn_protos(upstream_->native_handle(), kAlpnHttp11, sizeof kAlpnHttp11) != 0)
-    throw Error(openssl_error("ALPN for upstream connections"));
-  make_directories(ca_.directory() + "/leaves", 0700);
+TlsContexts::TlsContexts(CertificateAuthority ca) : ca_directory_(ca.directory()), ca_(std::move(ca)) {}
+
+TlsContexts::TlsContexts(std::string ca_directory) : ca_directory_(std::move(ca_directory)) {}
+
+const CertificateAuthority& TlsContexts::authority() {
+  if (!ca_) ca_ = CertificateAuthority::open(ca_directory_);
+  return *ca_;
 }
 
-X509Ptr TlsContexts::cached_leaf(const std::string& host) const {
-  const std::string path = ca_.directory() + "/leaves/" + leaf_file_name(host);
+boost::asio::ssl::context& TlsContexts::upstream() {
+  if (upstream_) return *upstream_;
+  auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
+  context->set_options(kOptions);
+  boost::system::error_code ec;
+  context->set_default_verify_paths(ec);
+  if (ec) throw Error("the system's trust store for upstream certificates: " + ec.message());
+  context->set_verify_mode(ssl::verify_peer);
+  // SSL_CTX_set_alpn_protos returns 0 on success.
+  if (SSL_CTX_set_alpn_protos(context->native_handle(), kAlpnHttp11, sizeof kAlpnHttp11) != 0)
+    throw Error(openssl_error("ALPN for upstream connections"));
+  upstream_ = std::move(context);
+  return *upstream_;
+}
+
+X509Ptr TlsContexts::cached_leaf(const std::string& host) {
+  const CertificateAuthority& ca = authority();
+  const std::string path = ca.directory() + "/leaves/" + leaf_file_name(host);
   if (::access(path.c_str(), R_OK) == 0) {
     auto leaf = certificate_from_pem(read_file(path));
-    EVP_PKEY* ca_key = X509_get0_pubkey(&ca_.certificate());
+    EVP_PKEY* ca_key = X509_get0_pubkey(&ca.certificate());
     const std::time_t tomorrow = std::time(nullptr) + 24 * 60 * 60;
     // Reused only when this CA signed it for this host and it does not end within a day.
     if (leaf && ca_key != nullptr && X509_verify(leaf.get(), ca_key) == 1 && matches(*leaf, host) &&
         X509_cmp_time(X509_get0_notAfter(leaf.get()), const_cast<std::time_t*>(&tomorrow)) > 0)
       return leaf;
   }
-  auto leaf = ca_.mint(host);
+  auto leaf = ca.mint(host);
+  make_directories(ca.directory() + "/leaves", 0700);
   write_file_atomically(path, to_pem(*leaf), 0600);
   return leaf;
 }
@@ -80,8 +93,9 @@ std::shared_ptr<ssl::context> TlsContexts::server(std::string_view host) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
   context->set_options(kOptions);
   SSL_CTX* native = context->native_handle();
-  if (SSL_CTX_use_certificate(native, leaf.get()) != 1 || SSL_CTX_use_PrivateKey(native, &ca_.leaf_key()) != 1 ||
-      SSL_CTX_add1_chain_cert(native, const_cast<X509*>(&ca_.certificate())) != 1)
+  const CertificateAuthority& ca = authority();
+  if (SSL_CTX_use_certificate(native, leaf.get()) != 1 || SSL_CTX_use_PrivateKey(native, &ca.leaf_key()) != 1 ||
+      SSL_CTX_add1_chain_cert(native, const_cast<X509*>(&ca.certificate())) != 1)
     throw Error(openssl_error("the interception certificate for " + name));
   SSL_CTX_set_alpn_select_cb(native, select_http11, nullptr);
   servers_.emplace(name, context);

@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include "common/files.hpp"
-
 namespace paddock::net {
 namespace {
 
@@ -14,27 +12,21 @@ constexpr const char* kSystemBundles[] = {
     "/etc/ssl/cert.pem",                   // Alpine, macOS-like layouts
 };
 
-std::string with_newline(std::string text) {
-  if (!text.empty() && text.back() != '\n') text += '\n';
-  return text;
-}
-
 }  // namespace
 
 SandboxTrust sandbox_trust(const std::string& ca_pem, const std::string& root) {
   SandboxTrust trust;
-  std::string full_bundle;
+  std::string first_bundle;
   const std::string prefix = root == "/" ? "" : root;
+  // The sandbox's own build copies each bundle (PlacedFile::base); here only their names pass.
   for (const char* bundle : kSystemBundles) {
     const std::string path = prefix + bundle;
     if (::access(path.c_str(), R_OK) != 0) continue;
-    std::string content = with_newline(read_file(path)) + ca_pem;
-    if (full_bundle.empty()) full_bundle = content;
-    trust.files.push_back({bundle, std::move(content), /*where_possible=*/true});
+    if (first_bundle.empty()) first_bundle = path;
+    trust.files.push_back({bundle, ca_pem, path, /*where_possible=*/true});
   }
-  if (full_bundle.empty()) full_bundle = ca_pem;
-  trust.files.push_back({kSandboxCaPath, ca_pem, false});
-  trust.files.push_back({kSandboxBundlePath, full_bundle, false});
+  trust.files.push_back({kSandboxCaPath, ca_pem, {}, false});
+  trust.files.push_back({kSandboxBundlePath, ca_pem, first_bundle, false});
   for (const char* variable :
        {"SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "CODEX_CA_CERTIFICATE", "PIP_CERT"})
     trust.environment.push_back(std::string(variable) + "=" + kSandboxBundlePath);

@@ -16,6 +16,7 @@ struct SandboxTrust {
   struct File {
     std::string target;  // inside the sandbox
     std::string content;
+    std::string base;             // a host file whose content comes first (the system bundle)
     bool where_possible = false;  // skipped where the rootfs has no such file
   };
   std::vector<File> files;

@@ -427,8 +427,9 @@ Spec plan(const RunRequest& request, const Host& host) {
     if (!fs::path(file.target).is_absolute())
       throw Error("file " + file.target + ": the target must be an absolute path");
     Mount m = simple(Mount::Kind::file, file.target, file.content);
+    m.base = file.base;
     m.optional = file.where_possible;
-    spec.mounts.push_back(m);
+    spec.mounts.push_back(std::move(m));
   }
   spec.egress = request.egress;
   spec.observe_exec = request.observe_exec;

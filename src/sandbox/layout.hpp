@@ -17,6 +17,10 @@ namespace paddock::sandbox {
 struct PlacedFile {
   std::string target;  // absolute, inside the sandbox
   std::string content;
+  // A host file whose bytes come before `content` (with a newline between when it lacks one),
+  // copied by the kernel while the sandbox is built: a 220 KB trust bundle never passes through
+  // the supervisor's memory.
+  std::string base;
   // Skip it where the target does not exist and cannot be made: paddock creates nothing in a
   // root filesystem it did not build (a --rootfs without /etc/resolv.conf goes without it).
   bool where_possible = false;

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 #include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -42,7 +43,8 @@ std::uint64_t attributes_of(const Mount& m) {
   return attributes;
 }
 
-// A detached copy of a host tree, with the plan's mount attributes already applied.
+// A detached copy of a host tree, with the plan's mount attributes already applied; for a
+// file, the host file its content starts with (Mount::base), opened read-only.
 struct Pinned {
   UniqueFd tree;
   bool directory = true;
@@ -60,6 +62,13 @@ std::optional<Pinned> pin(const Mount& m) {
   if (::fstat(fd, &st) != 0) throw SysError("stat " + m.source);
   pinned.directory = S_ISDIR(st.st_mode);
   return pinned;
+}
+
+// Opened before the staging tmpfs covers /tmp, where a --rootfs may live.
+std::optional<Pinned> open_base(const Mount& m) {
+  UniqueFd fd(::open(m.base.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw SysError("open " + m.base + ", the start of " + m.target);
+  return Pinned{std::move(fd), false};
 }
 
 class RootBuilder {
@@ -118,7 +127,7 @@ class RootBuilder {
         narrow(m, path);
         return;
       case Mount::Kind::file:
-        place_file(m, path);
+        place_file(m, path, pinned);
         return;
       case Mount::Kind::overlay:
         overlay(m, path);
@@ -205,7 +214,7 @@ class RootBuilder {
   // Writes the content to a scratch file in the root tmpfs, binds it over the target read-only,
   // and unlinks the scratch name (the mount keeps the file alive). A target that is a symlink
   // (a distribution's /etc/resolv.conf) is replaced where it points, if that is paddock's own.
-  void place_file(const Mount& m, const std::string& path) {
+  void place_file(const Mount& m, const std::string& path, const std::optional<Pinned>& base) {
     std::string target = path;
     char link[PATH_MAX];
     ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
@@ -222,13 +231,33 @@ class RootBuilder {
     {
       UniqueFd fd(::open(scratch.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444));
       if (!fd) throw SysError("create the content of " + m.target);
-      if (::write(fd.get(), m.source.data(), m.source.size()) != static_cast<ssize_t>(m.source.size()))
-        throw SysError("write the content of " + m.target);
+      if (base && copy_base(m.base, base->tree.get(), fd.get())) write_all(fd.get(), "\n", m.target);
+      write_all(fd.get(), m.source, m.target);
     }
     if (::mount(scratch.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) throw SysError("place " + m.target);
     set_attributes(AT_FDCWD, target.c_str(), 0,
                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     if (::unlink(scratch.c_str()) != 0) throw SysError("unlink scratch file");
+  }
+
+  static void write_all(int fd, std::string_view data, const std::string& target) {
+    if (::write(fd, data.data(), data.size()) != static_cast<ssize_t>(data.size()))
+      throw SysError("write the content of " + target);
+  }
+
+  // Copies the host file `in` (named `base`) into `fd` in the kernel; true when it does not end
+  // in a newline.
+  static bool copy_base(const std::string& base, int in, int fd) {
+    off_t copied = 0;
+    for (;;) {
+      const ssize_t n = ::sendfile(fd, in, nullptr, 1 << 20);
+      if (n < 0) throw SysError("copy " + base);
+      if (n == 0) break;
+      copied += n;
+    }
+    char last = '\n';
+    if (copied > 0 && ::pread(in, &last, 1, copied - 1) != 1) throw SysError("read " + base);
+    return last != '\n';
   }
 
   // An overlay whose lower layer is what `path` shows now and whose upper layer lives in a tmpfs
@@ -286,8 +315,10 @@ void build_root(const std::vector<Mount>& mounts, const BuildHooks& hooks) {
     throw SysError("make the mount namespace private");
 
   std::vector<std::optional<Pinned>> pinned(mounts.size());
-  for (std::size_t i = 0; i < mounts.size(); ++i)
+  for (std::size_t i = 0; i < mounts.size(); ++i) {
     if (mounts[i].kind == Mount::Kind::bind) pinned[i] = pin(mounts[i]);
+    if (mounts[i].kind == Mount::Kind::file && !mounts[i].base.empty()) pinned[i] = open_base(mounts[i]);
+  }
 
   RootBuilder root(hooks.after_proc);
   bool host_ready = false;

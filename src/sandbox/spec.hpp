@@ -23,13 +23,15 @@ struct Mount {
     restrict,   // bind `target`, already in the sandbox's view, onto itself with narrower
                 // attributes: read-only and/or noexec (Mount::read_only, Mount::noexec)
     directory,  // an empty directory of `mode` (inside a tmpfs of the layout)
-    file,       // a read-only file whose content is `source`, covering `target`
+    file,       // a read-only file whose content is `base` (a host file, if any) then
+                // `source`, covering `target`
     overlay,    // writes to `target` (already in the view) go to a fresh tmpfs layer, kept
                 // nowhere: the view below stays untouched
   };
   Kind kind = Kind::bind;
   std::string source;
   std::string target;
+  std::string base;  // file only: the host file whose bytes come first
   bool read_only = true;
   bool noexec = false;
   bool dev = false;              // allow device nodes (only for the /dev/null-style binds)

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/error.hpp"
 #include "common/files.hpp"
 #include "net/certificate_authority.hpp"
 #include "net/tls_contexts.hpp"
@@ -72,6 +73,31 @@ TEST_F(Tls, ADamagedCaIsAnErrorNotANewCa) {
   EXPECT_ANY_THROW(CertificateAuthority::open(dir_ + "/ca"));
 }
 
+TEST_F(Tls, ALazilyLoadedCaIsMadeAtOnceButParsedAtTheFirstInterception) {
+  const std::string pem = CertificateAuthority::ensure(dir_ + "/ca");
+  EXPECT_THAT(pem, HasSubstr("BEGIN CERTIFICATE"));
+  EXPECT_EQ(mode_of(dir_ + "/ca/ca.key"), 0600u);
+  EXPECT_EQ(CertificateAuthority::ensure(dir_ + "/ca"), pem) << "made once";
+  {
+    TlsContexts contexts(dir_ + "/ca");
+    auto leaf = certificate_from_pem(to_pem(*contexts.authority().mint("api.example.com")));
+    EXPECT_EQ(contexts.authority().certificate_pem(), pem);
+    EXPECT_NE(contexts.server("api.example.com"), nullptr);
+    EXPECT_EQ(verify(contexts.authority().certificate(), *leaf, "api.example.com"), X509_V_OK);
+  }
+  // Damaged after the start: the interception fails with the CA's error, nothing is replaced.
+  std::ofstream(dir_ + "/ca/ca.key") << "garbage";
+  TlsContexts damaged(dir_ + "/ca");
+  try {
+    damaged.server("other.example.com");
+    ADD_FAILURE() << "a damaged CA intercepted";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("is damaged"));
+  }
+  EXPECT_FALSE(fs::exists(dir_ + "/ca/leaves/other.example.com.crt"));
+  EXPECT_EQ(CertificateAuthority::ensure(dir_ + "/ca"), pem);
+}
+
 TEST_F(Tls, ALeafVerifiesForItsHostOnly) {
   auto ca = CertificateAuthority::open(dir_ + "/ca");
   auto leaf = ca.mint("api.example.com");
@@ -117,10 +143,16 @@ TEST_F(Tls, TheSandboxTrustsTheCaThroughBundlesAndVariables) {
   std::ofstream(dir_ + "/root/etc/ssl/certs/ca-certificates.crt") << "SYSTEM ROOTS";
   auto trust = sandbox_trust("PADDOCK CA\n", dir_ + "/root");
   ASSERT_EQ(trust.files.size(), 3u);
+  // The system's roots stay trusted: the sandbox's build copies them before the CA
+  // (tests/sandbox/egress_test.cpp checks the copy).
   EXPECT_EQ(trust.files[0].target, "/etc/ssl/certs/ca-certificates.crt");
-  EXPECT_EQ(trust.files[0].content, "SYSTEM ROOTS\nPADDOCK CA\n") << "the system's roots stay trusted";
+  EXPECT_EQ(trust.files[0].base, dir_ + "/root/etc/ssl/certs/ca-certificates.crt");
+  EXPECT_EQ(trust.files[0].content, "PADDOCK CA\n");
   EXPECT_EQ(trust.files[1].target, kSandboxCaPath);
-  EXPECT_EQ(trust.files[2].content, "SYSTEM ROOTS\nPADDOCK CA\n");
+  EXPECT_EQ(trust.files[1].base, "");
+  EXPECT_EQ(trust.files[2].target, kSandboxBundlePath);
+  EXPECT_EQ(trust.files[2].base, trust.files[0].base);
+  EXPECT_EQ(trust.files[2].content, "PADDOCK CA\n");
   for (const char* variable : {"SSL_CERT_FILE=", "REQUESTS_CA_BUNDLE=", "CURL_CA_BUNDLE=", "GIT_SSL_CAINFO=",
                                "CODEX_CA_CERTIFICATE=", "NODE_EXTRA_CA_CERTS="})
     EXPECT_THAT(trust.environment, ::testing::Contains(::testing::StartsWith(variable)));

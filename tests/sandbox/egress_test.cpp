@@ -1,5 +1,6 @@
 // The runtime's hooks, driven in-process: the egress sockets made inside the sandbox's network
 // namespace reach the supervisor's event loop, and placed files replace host files.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,7 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
+#include "common/error.hpp"
 #include "sandbox/layout.hpp"
 #include "sandbox/supervisor.hpp"
 
@@ -67,27 +70,45 @@ class EchoObserver : public Observer {
   std::string reply_, dns_reply_;
 };
 
-TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
+// A fresh workspace directory under /tmp.
+std::string make_workspace() {
   char dir[] = "/tmp/paddock-egress-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir), nullptr);
-  const std::string ws = dir;
+  if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return dir;
+}
 
-  RunRequest request;
+// The plan of `request` in workspace `ws`, from there, without a terminal.
+Spec plan_in(const std::string& ws, RunRequest request) {
   request.workspace = ws;
+  Host host = Host::current();
+  host.cwd = ws;
+  host.terminal.reset();
+  return plan(request, host);
+}
+
+TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
+  const std::string ws = make_workspace();
+  RunRequest request;
   request.egress = Egress{3128, 53};
-  request.files = {{"/etc/resolv.conf", "nameserver 127.0.0.1\n", false}};
+  // Placed files: one whose host base lacks its final newline (one is put between), one whose
+  // base ends in one (nothing is added), one without a base.
+  const std::string base1 = ws + ".base1", base2 = ws + ".base2";
+  std::ofstream(base1) << "search example";
+  std::ofstream(base2) << "ROOTS\n";
+  request.files = {{"/etc/resolv.conf", "nameserver 127.0.0.1\n", base1, false},
+                   {"/etc/ssl/certs/ca-certificates.crt", "CA\n", base2, false},
+                   {"/etc/hostname", "sandbox\n", {}, false}};
   request.command = {"python3", "-c",
                      "import socket\n"
                      "c = socket.create_connection(('127.0.0.1', 3128)); c.sendall(b'ping\\n')\n"
                      "print(c.makefile().readline().strip())\n"
                      "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.sendto(b'query', ('127.0.0.1', 53))\n"
                      "print(u.recv(100).decode())\n"
-                     "print(open('/etc/resolv.conf').read().strip())\n"
+                     "print(repr(open('/etc/resolv.conf').read()))\n"
+                     "print(repr(open('/etc/ssl/certs/ca-certificates.crt').read()))\n"
+                     "print(repr(open('/etc/hostname').read()))\n"
                      "open('out.txt', 'w').write('done')\n"};
-  Host host = Host::current();
-  host.cwd = ws;
-  host.terminal.reset();
-  Spec spec = plan(request, host);
+  Spec spec = plan_in(ws, request);
 
   // The command's stdout is this test's stdout; its effects are checked through out.txt.
   asio::io_context io;
@@ -97,8 +118,29 @@ TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
   std::string output = testing::internal::GetCapturedStdout();
   EXPECT_EQ(status, 0);
   EXPECT_EQ(observer.exit_status_, 0);
-  EXPECT_EQ(output, "pong:ping\ndns:query\nnameserver 127.0.0.1\n");
+  EXPECT_EQ(output,
+            "pong:ping\ndns:query\n'search example\\nnameserver 127.0.0.1\\n'\n'ROOTS\\nCA\\n'\n'sandbox\\n'\n");
   EXPECT_TRUE(fs::exists(ws + "/out.txt"));
+  fs::remove_all(ws);
+  fs::remove(base1);
+  fs::remove(base2);
+}
+
+TEST(Egress, APlacedFileWhoseHostBaseIsMissingStopsTheSetUpWithItsName) {
+  const std::string ws = make_workspace();
+  RunRequest request;
+  request.files = {{"/etc/resolv.conf", "nameserver 127.0.0.1\n", ws + ".missing", false}};
+  request.command = {"true"};
+  Spec spec = plan_in(ws, request);
+  asio::io_context io;
+  EchoObserver observer;
+  try {
+    run(spec, io, observer);
+    ADD_FAILURE() << "the sandbox started without its placed file";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("open " + ws + ".missing, the start of /etc/resolv.conf"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("No such file or directory"));
+  }
   fs::remove_all(ws);
 }
 
