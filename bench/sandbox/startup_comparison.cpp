@@ -131,9 +131,19 @@ int main(int argc, char** argv) {
   ::chmod(cwd.c_str(), 0755);
 
   compare(::geteuid() == 0 ? "as root" : "as uid " + std::to_string(::geteuid()), {}, paddock, cwd, runs);
-  if (!user.empty())
+  if (!user.empty()) {
+    // The user's own HOME (paddock reads its config and keeps its runs there), set directly:
+    // an `env` in the prefix would add one exec to every contender.
+    const std::string home = cwd + ".home";
+    fs::create_directories(home);
+    if (std::system(("chown -R " + user + " " + home).c_str()) != 0) return 1;
+    const std::string root_home = std::getenv("HOME") != nullptr ? std::getenv("HOME") : "/root";
+    ::setenv("HOME", home.c_str(), 1);
     compare("as uid " + user + " (unprivileged)",
             {"setpriv", "--reuid=" + user, "--regid=" + user, "--clear-groups", "--"}, paddock, cwd, runs);
+    ::setenv("HOME", root_home.c_str(), 1);
+    fs::remove_all(home);
+  }
   fs::remove_all(cwd);
   return 0;
 }

@@ -1,6 +1,7 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <exception>
 
 #include "cli/command.hpp"
 #include "common/error.hpp"
@@ -60,5 +61,9 @@ int main(int argc, char** argv) {
   } catch (const paddock::Error& e) {
     fmt::print(stderr, "paddock: {}\n", e.what());
     return e.exit_status();
+  } catch (const std::exception& e) {
+    // What no boundary turned into an Error (a filesystem_error, bad_alloc): still one line.
+    fmt::print(stderr, "paddock: {}\n", e.what());
+    return 1;
   }
 }

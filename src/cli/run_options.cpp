@@ -106,7 +106,12 @@ workspace::Settings configured_settings(const RunOptions& options, const std::st
                                         const std::string& home, std::optional<std::string>& post_create) {
   workspace::Settings settings;
   const std::string user_config = workspace::user_config_path(home);
-  if (fs::exists(user_config)) workspace::merge_into(settings, workspace::load_config_file(user_config, home));
+  std::error_code unreadable;
+  if (fs::exists(user_config, unreadable))
+    workspace::merge_into(settings, workspace::load_config_file(user_config, home));
+  else if (unreadable)
+    throw Error(
+        fmt::format("{}: {}; HOME is {}, set it to your own home directory", user_config, unreadable.message(), home));
   const auto project = workspace::project_files(workspace_dir);
   if (!project.empty()) {
     auto trust = workspace::TrustStore::standard();

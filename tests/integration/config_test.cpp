@@ -63,6 +63,18 @@ TEST_P(Config, TheUsersOwnConfigNeedsNoTrust) {
   EXPECT_EQ(r.out, "1\n");
 }
 
+TEST_P(Config, AnUnreadableUserConfigIsOneLineNamingHome) {
+  if (GetParam() == Mode::root) GTEST_SKIP() << "root reads any directory";
+  fs::create_directories(home_ + "/.config/paddock");
+  fs::permissions(home_ + "/.config/paddock", fs::perms::none);
+  auto r = paddock_run({}, {"sh", "-c", "touch ran"});
+  fs::permissions(home_ + "/.config/paddock", fs::perms::owner_all);
+  EXPECT_EQ(r.status, 2) << "a configuration error, as a bad file is";
+  EXPECT_EQ(r.err, "paddock: " + home_ + "/.config/paddock/config.toml: Permission denied; HOME is " + home_ +
+                       ", set it to your own home directory\n");
+  EXPECT_FALSE(fs::exists(workspace_ + "/ran")) << "nothing ran";
+}
+
 TEST_P(Config, BadFilesAreOneLineWithFileAndLine) {
   write_file(home_ + "/.config/paddock/config.toml", "profile = \"strict\"\n\n[limits]\ncpus = \"two\"\n");
   auto r = paddock_run({}, {"true"});
