@@ -1,9 +1,10 @@
 // Start-up cost of a sandbox: `paddock run -- /bin/true` against bubblewrap and unshare(1) doing
 // comparable work, alternating run by run so the machine's noise hits all three alike. Prints
 // medians and the ratio to bwrap, then the supervisor's peak memory. Runs as the invoking user;
-// `--as-user UID` repeats the comparison unprivileged (root only).
+// `--as-user UID` repeats the comparison unprivileged (root only). `--baseline OTHER` adds another
+// paddock binary (an earlier build) to the alternation, for an A/B of a change.
 //
-//   startup_comparison PADDOCK [--runs N] [--as-user UID]
+//   startup_comparison PADDOCK [--runs N] [--as-user UID] [--baseline OTHER_PADDOCK]
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,7 +77,7 @@ long supervisor_peak_kib(const std::vector<std::string>& prefix, const std::stri
 }
 
 void compare(const std::string& label, const std::vector<std::string>& prefix, const std::string& paddock,
-             const std::string& cwd, int runs) {
+             const std::string& baseline, const std::string& cwd, int runs) {
   auto with_prefix = [&](std::vector<std::string> argv) {
     argv.insert(argv.begin(), prefix.begin(), prefix.end());
     return argv;
@@ -92,6 +93,8 @@ void compare(const std::string& label, const std::vector<std::string>& prefix, c
                     ::geteuid() == 0 && prefix.empty() ? "--mount-proc" : "--map-root-user", "/bin/true"}),
        {}},
   };
+  if (!baseline.empty())
+    contenders.push_back({"paddock run (baseline)", with_prefix({baseline, "run", "--", "/bin/true"}), {}});
   for (auto& c : contenders) run_once(c, cwd);  // warm caches
   for (int i = 0; i < runs; ++i)
     for (auto& c : contenders) c.micros.push_back(run_once(c, cwd));
@@ -105,22 +108,25 @@ void compare(const std::string& label, const std::vector<std::string>& prefix, c
     std::printf("| %-26s | %10.0f | %10.0f | %11.2fx |\n", c.name.c_str(), percentile(c.micros, 0.5),
                 percentile(c.micros, 0.9), percentile(c.micros, 0.5) / bwrap);
   std::printf("supervisor peak memory (VmHWM): %ld KiB\n", supervisor_peak_kib(prefix, paddock, cwd));
+  if (!baseline.empty())
+    std::printf("baseline's supervisor peak memory (VmHWM): %ld KiB\n", supervisor_peak_kib(prefix, baseline, cwd));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: startup_comparison PADDOCK [--runs N] [--as-user UID]\n");
+    std::fprintf(stderr, "usage: startup_comparison PADDOCK [--runs N] [--as-user UID] [--baseline OTHER_PADDOCK]\n");
     return 2;
   }
   std::string paddock = fs::absolute(argv[1]);
   int runs = 200;
-  std::string user;
+  std::string user, baseline;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--runs") runs = std::atoi(argv[i + 1]);
     if (flag == "--as-user") user = argv[i + 1];
+    if (flag == "--baseline") baseline = fs::absolute(argv[i + 1]);
   }
   // A git repository as the workspace, as an agent would have.
   char dir[] = "/tmp/paddock-bench-XXXXXX";
@@ -130,7 +136,7 @@ int main(int argc, char** argv) {
     return 1;
   ::chmod(cwd.c_str(), 0755);
 
-  compare(::geteuid() == 0 ? "as root" : "as uid " + std::to_string(::geteuid()), {}, paddock, cwd, runs);
+  compare(::geteuid() == 0 ? "as root" : "as uid " + std::to_string(::geteuid()), {}, paddock, baseline, cwd, runs);
   if (!user.empty()) {
     // The user's own HOME (paddock reads its config and keeps its runs there), set directly:
     // an `env` in the prefix would add one exec to every contender.
@@ -140,7 +146,7 @@ int main(int argc, char** argv) {
     const std::string root_home = std::getenv("HOME") != nullptr ? std::getenv("HOME") : "/root";
     ::setenv("HOME", home.c_str(), 1);
     compare("as uid " + user + " (unprivileged)",
-            {"setpriv", "--reuid=" + user, "--regid=" + user, "--clear-groups", "--"}, paddock, cwd, runs);
+            {"setpriv", "--reuid=" + user, "--regid=" + user, "--clear-groups", "--"}, paddock, baseline, cwd, runs);
     ::setenv("HOME", root_home.c_str(), 1);
     fs::remove_all(home);
   }
