@@ -190,6 +190,7 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
     run.agent = identity.agent;
     run.engine =
         std::make_unique<policy::PolicyEngine>(policy::load_policy_set(files), identity, policy::locations_for(input));
+    run.policy_files = std::move(files);
     run.compiled = policy::compile(*run.engine, input);
   } catch (const cedar::PolicyError& e) {
     std::string rendered = cedar::render(e.diagnostics());

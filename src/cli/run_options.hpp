@@ -46,8 +46,9 @@ struct PreparedRun {
   sandbox::Host host;
   sandbox::RunRequest request;
   policy::Profile profile;
-  std::vector<std::string> policy_paths;  // the run's policy files besides the profile (watched)
-  std::string agent;                      // the principal's name, Agent::"NAME"
+  std::vector<std::string> policy_paths;         // the run's policy files besides the profile (watched)
+  std::vector<policy::PolicyFile> policy_files;  // the texts the engine was built from, profile first
+  std::string agent;                             // the principal's name, Agent::"NAME"
   std::unique_ptr<policy::PolicyEngine> engine;
   policy::CompiledPlan compiled;
   workspace::Settings settings;                    // the configuration files and the flags, merged

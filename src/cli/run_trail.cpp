@@ -39,11 +39,8 @@ std::string policy_hash(const std::vector<policy::PolicyFile>& files) {
 RunTrail::RunTrail(const PreparedRun& run, const std::vector<std::string>& command, const std::string& workspace,
                    bool net_log)
     : store_(audit::RunStore::open_default()), key_(installation_key()), agent_(run.agent), net_log_(net_log) {
-  std::vector<std::string> present;
-  for (const auto& path : run.policy_paths)
-    if (::access(path.c_str(), F_OK) == 0) present.push_back(path);
-  const auto files = policy::policy_files(run.profile, present);
-
+  // The texts the engine was built from: a file edited since is the next policy.reload's.
+  const auto& files = run.policy_files;
   meta_.command = command;
   meta_.workspace = workspace;
   meta_.profile = std::string(run.profile.name);

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
 #include "support/http_server.hpp"
 #include "support/sandbox_fixture.hpp"
@@ -76,6 +77,24 @@ TEST_P(Audit, EveryRunLeavesATrailThatVerifies) {
   auto tail = paddock({"audit", "tail", "-n", "2"});
   EXPECT_THAT(tail.out, HasSubstr("sandbox exited with status 3"));
   EXPECT_THAT(tail.out, HasSubstr("checkpoint (final, signed)"));
+}
+
+TEST_P(Audit, ThePolicyHashIsOfTheTextsTheRunLoaded) {
+  // docs/audit.md: SHA-256 over each policy text followed by a NUL, the profile's first.
+  const std::string profile = paddock({"policy", "show", "strict"}).out;
+  const std::string policy = workspace_ + "/../extra-" + std::to_string(uid()) + ".cedar";
+  const std::string text = "permit(principal, action == Action::\"FileOpen\", resource in Dir::\"/srv\");\n";
+  spit(policy, text);
+  auto r = paddock_run({"--profile", "strict", "--policy", policy}, {"true"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string expected = sha256_hex(profile + '\0' + text + '\0');
+  const auto ids = run_ids();
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_THAT(slurp(runs_directory() + "/" + ids[0] + "/meta.json"),
+              HasSubstr("\"policy_hash\": \"" + expected + "\""));
+  EXPECT_THAT(slurp(trail_of(ids[0])), HasSubstr("\"hash\":\"" + expected + "\",\"policies\":"))
+      << "the policy.load event names the same texts";
+  fs::remove(policy);
 }
 
 TEST_P(Audit, ADeniedConnectionIsARecordNamingTheHost) {
