@@ -45,7 +45,7 @@ SigningKey SigningKey::load_or_create(const std::string& directory) {
   const std::string private_path = directory + "/" + std::string(kPrivateKeyFile);
   struct stat st {};
   if (::stat(private_path.c_str(), &st) == 0) {
-    PKey key = private_key_from_pem(read_file(private_path));
+    PKey key = private_key_from_pem(read_file(private_path), "ED25519");
     if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
       throw Error(private_path + ": not an Ed25519 private key in PEM; move it away and paddock makes a new one");
     return SigningKey(std::move(key));

@@ -1,5 +1,6 @@
 #include "common/openssl_handles.hpp"
 
+#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
@@ -48,9 +49,18 @@ X509Ptr certificate_from_pem(std::string_view pem) {
   return X509Ptr(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
 }
 
-PKey private_key_from_pem(std::string_view pem) {
-  auto bio = memory_reader(pem);
-  return PKey(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+PKey private_key_from_pem(std::string_view pem, const char* key_type) {
+  EVP_PKEY* key = nullptr;
+  std::unique_ptr<OSSL_DECODER_CTX, OpenSslFree<OSSL_DECODER_CTX, OSSL_DECODER_CTX_free>> decoder(
+      OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", "PrivateKeyInfo", key_type, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr,
+                                    nullptr));
+  const auto* data = reinterpret_cast<const unsigned char*>(pem.data());
+  std::size_t size = pem.size();
+  if (!decoder || OSSL_DECODER_from_data(decoder.get(), &data, &size) != 1 || key == nullptr) {
+    EVP_PKEY_free(key);
+    return PKey();
+  }
+  return PKey(key);
 }
 
 }  // namespace paddock

@@ -113,8 +113,8 @@ CertificateAuthority CertificateAuthority::open(const std::string& directory) {
   ca.directory_ = directory;
   ca.certificate_pem_ = ensure(directory);
   ca.certificate_ = certificate_from_pem(ca.certificate_pem_);
-  ca.key_ = private_key_from_pem(read_file(directory + "/ca.key"));
-  ca.leaf_key_ = private_key_from_pem(read_file(directory + "/leaf.key"));
+  ca.key_ = private_key_from_pem(read_file(directory + "/ca.key"), "EC");
+  ca.leaf_key_ = private_key_from_pem(read_file(directory + "/leaf.key"), "EC");
   if (!ca.certificate_ || !ca.key_ || !ca.leaf_key_ ||
       X509_check_private_key(ca.certificate_.get(), ca.key_.get()) != 1)
     throw Error(openssl_error("the interception CA in " + directory +

@@ -4,6 +4,7 @@
 // (SIGKILL while writing) leaves a trail reported as torn, never as tampered; many threads
 // recording at once lose nothing.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,9 +17,12 @@
 
 #include "audit/checkpoint.hpp"
 #include "audit/record.hpp"
+#include "audit/signing_key.hpp"
 #include "audit/trail_writer.hpp"
 #include "audit/verify.hpp"
+#include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/openssl_handles.hpp"
 
 namespace paddock::audit {
 namespace {
@@ -86,6 +90,29 @@ class Trail : public ::testing::Test {
   SigningKey key_ = SigningKey::generate();
   SignatureVerifier verifier_ = SignatureVerifier::from_hex(key_.public_key_hex());
 };
+
+TEST_F(Trail, TheSigningKeyIsMadeOnceAndAnotherKindOfKeyIsAnErrorNamingItsFile) {
+  const std::string dir = dir_ + "/key";
+  const auto made = SigningKey::load_or_create(dir);
+  EXPECT_EQ(fs::status(dir + "/" + std::string(kPrivateKeyFile)).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(SigningKey::load_or_create(dir).public_key_hex(), made.public_key_hex()) << "loaded, not made again";
+
+  // An ECDSA key in its place (a PEM private key, but not Ed25519), then garbage.
+  PKey ec(EVP_EC_gen("P-256"));
+  ASSERT_TRUE(ec);
+  for (const std::string& text : {to_pem(*ec), std::string("garbage\n")}) {
+    write_file_atomically(dir + "/" + std::string(kPrivateKeyFile), text, 0600);
+    try {
+      SigningKey::load_or_create(dir);
+      ADD_FAILURE() << "loaded " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()),
+                dir + "/" + std::string(kPrivateKeyFile) +
+                    ": not an Ed25519 private key in PEM; move it away and paddock makes a new one");
+    }
+  }
+}
 
 TEST_F(Trail, AClosedTrailVerifies) {
   std::uint64_t total = 0;
