@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace paddock::audit {
@@ -33,6 +34,22 @@ class JsonWriter {
   void unsigned_integer(std::uint64_t value);
   void boolean(bool value);
   void strings(const std::vector<std::string>& values);
+
+  // key(name), then the value in the form its type calls for.
+  template <class T>
+  void field(std::string_view name, const T& value) {
+    key(name);
+    if constexpr (std::is_same_v<T, bool>)
+      boolean(value);
+    else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>)
+      integer(value);
+    else if constexpr (std::is_integral_v<T>)
+      unsigned_integer(value);
+    else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+      strings(value);
+    else
+      string(value);
+  }
 
  private:
   void before_value();

@@ -21,12 +21,9 @@ std::string checkpoint_message(std::string_view run_id, std::uint64_t seq, std::
 void append_checkpoint_event(std::string& out, const CheckpointEvent& checkpoint) {
   JsonWriter json(out);
   json.begin_object();
-  json.key("final");
-  json.boolean(checkpoint.final);
-  json.key("key");
-  json.string(checkpoint.key);
-  json.key("signature");
-  json.string(checkpoint.signature);
+  json.field("final", checkpoint.final);
+  json.field("key", checkpoint.key);
+  json.field("signature", checkpoint.signature);
   json.end_object();
 }
 

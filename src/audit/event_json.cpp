@@ -12,179 +12,120 @@ namespace {
 
 void write(JsonWriter& json, const Decision& decision) {
   json.begin_object();
-  json.key("allowed");
-  json.boolean(decision.allowed);
-  json.key("errors");
-  json.strings(decision.errors);
+  json.field("allowed", decision.allowed);
+  json.field("errors", decision.errors);
   json.key("policies");
   json.begin_array();
   for (const auto& policy : decision.policies) {
     json.begin_object();
-    json.key("id");
-    json.string(policy.id);
-    json.key("location");
-    json.string(policy.location);
+    json.field("id", policy.id);
+    json.field("location", policy.location);
     json.end_object();
   }
   json.end_array();
-  json.key("reason");
-  json.string(decision.reason);
+  json.field("reason", decision.reason);
   json.end_object();
 }
 
 void write(JsonWriter& json, const Exec& e) {
-  json.key("argv");
-  json.strings(e.argv);
-  json.key("argv_truncated");
-  json.boolean(e.argv_truncated);
-  json.key("cwd");
-  json.string(e.cwd);
+  json.field("argv", e.argv);
+  json.field("argv_truncated", e.argv_truncated);
+  json.field("cwd", e.cwd);
   json.key("decision");
   write(json, e.decision);
-  json.key("path");
-  json.string(e.path);
-  json.key("pid");
-  json.integer(e.pid);
-  json.key("ppid");
-  json.integer(e.ppid);
+  json.field("path", e.path);
+  json.field("pid", e.pid);
+  json.field("ppid", e.ppid);
 }
 
 void write(JsonWriter& json, const File& e) {
-  json.key("access");
-  json.string(e.access);
+  json.field("access", e.access);
   json.key("decision");
   write(json, e.decision);
-  json.key("path");
-  json.string(e.path);
-  json.key("pid");
-  json.integer(e.pid);
+  json.field("path", e.path);
+  json.field("pid", e.pid);
 }
 
 void write(JsonWriter& json, const NetConnect& e) {
-  json.key("connection");
-  json.unsigned_integer(e.connection);
+  json.field("connection", e.connection);
   json.key("decision");
   write(json, e.decision);
-  json.key("host");
-  json.string(e.host);
-  json.key("intercepted");
-  json.boolean(e.intercepted);
-  json.key("ip");
-  json.string(e.ip);
-  json.key("port");
-  json.unsigned_integer(e.port);
-  json.key("protocol");
-  json.string(e.protocol);
+  json.field("host", e.host);
+  json.field("intercepted", e.intercepted);
+  json.field("ip", e.ip);
+  json.field("port", e.port);
+  json.field("protocol", e.protocol);
 }
 
 void write(JsonWriter& json, const NetClose& e) {
-  json.key("bytes_down");
-  json.unsigned_integer(e.bytes_down);
-  json.key("bytes_up");
-  json.unsigned_integer(e.bytes_up);
-  json.key("connection");
-  json.unsigned_integer(e.connection);
-  json.key("duration_us");
-  json.unsigned_integer(e.duration_us);
-  json.key("error");
-  json.string(e.error);
+  json.field("bytes_down", e.bytes_down);
+  json.field("bytes_up", e.bytes_up);
+  json.field("connection", e.connection);
+  json.field("duration_us", e.duration_us);
+  json.field("error", e.error);
 }
 
 void write(JsonWriter& json, const HttpRequest& e) {
-  json.key("connection");
-  json.unsigned_integer(e.connection);
+  json.field("connection", e.connection);
   json.key("decision");
   write(json, e.decision);
-  json.key("duration_us");
-  json.unsigned_integer(e.duration_us);
-  json.key("host");
-  json.string(e.host);
-  json.key("method");
-  json.string(e.method);
-  json.key("port");
-  json.unsigned_integer(e.port);
-  json.key("request_bytes");
-  json.unsigned_integer(e.request_bytes);
-  json.key("response_bytes");
-  json.unsigned_integer(e.response_bytes);
-  json.key("rewrites");
-  json.strings(e.rewrites);
-  json.key("secrets");
-  json.strings(e.secrets);
-  json.key("status");
-  json.integer(e.status);
-  json.key("url");
-  json.string(e.url);
+  json.field("duration_us", e.duration_us);
+  json.field("host", e.host);
+  json.field("method", e.method);
+  json.field("port", e.port);
+  json.field("request_bytes", e.request_bytes);
+  json.field("response_bytes", e.response_bytes);
+  json.field("rewrites", e.rewrites);
+  json.field("secrets", e.secrets);
+  json.field("status", e.status);
+  json.field("url", e.url);
 }
 
 void write(JsonWriter& json, const Dns& e) {
-  json.key("answers");
-  json.strings(e.answers);
+  json.field("answers", e.answers);
   json.key("decision");
   write(json, e.decision);
-  json.key("name");
-  json.string(e.name);
-  json.key("type");
-  json.string(e.type);
+  json.field("name", e.name);
+  json.field("type", e.type);
 }
 
 void write(JsonWriter& json, const McpCall& e) {
-  json.key("arguments");
-  json.string(e.arguments);
+  json.field("arguments", e.arguments);
   json.key("decision");
   write(json, e.decision);
-  json.key("method");
-  json.string(e.method);
-  json.key("server");
-  json.string(e.server);
-  json.key("tool");
-  json.string(e.tool);
+  json.field("method", e.method);
+  json.field("server", e.server);
+  json.field("tool", e.tool);
 }
 
 void write(JsonWriter& json, const SecretUse& e) {
-  json.key("connection");
-  json.unsigned_integer(e.connection);
+  json.field("connection", e.connection);
   json.key("decision");
   write(json, e.decision);
-  json.key("header");
-  json.string(e.header);
-  json.key("host");
-  json.string(e.host);
-  json.key("secret");
-  json.string(e.secret);
+  json.field("header", e.header);
+  json.field("host", e.host);
+  json.field("secret", e.secret);
 }
 
 void write(JsonWriter& json, const Policy& e) {
-  json.key("diagnostics");
-  json.strings(e.diagnostics);
-  json.key("files");
-  json.strings(e.files);
-  json.key("hash");
-  json.string(e.hash);
-  json.key("policies");
-  json.unsigned_integer(e.policies);
-  json.key("profile");
-  json.string(e.profile);
+  json.field("diagnostics", e.diagnostics);
+  json.field("files", e.files);
+  json.field("hash", e.hash);
+  json.field("policies", e.policies);
+  json.field("profile", e.profile);
 }
 
 void write(JsonWriter& json, const SandboxStart& e) {
-  json.key("agent");
-  json.string(e.agent);
-  json.key("command");
-  json.strings(e.command);
-  json.key("init_pid");
-  json.integer(e.init_pid);
-  json.key("profile");
-  json.string(e.profile);
-  json.key("workspace");
-  json.string(e.workspace);
+  json.field("agent", e.agent);
+  json.field("command", e.command);
+  json.field("init_pid", e.init_pid);
+  json.field("profile", e.profile);
+  json.field("workspace", e.workspace);
 }
 
 void write(JsonWriter& json, const SandboxExit& e) {
-  json.key("duration_us");
-  json.unsigned_integer(e.duration_us);
-  json.key("exit_status");
-  json.integer(e.exit_status);
+  json.field("duration_us", e.duration_us);
+  json.field("exit_status", e.exit_status);
 }
 
 }  // namespace

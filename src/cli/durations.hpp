@@ -1,5 +1,5 @@
-// Ages on the command line ("90s", "30m", "12h", "7d"), for `audit query --since` and
-// `runs prune --older-than`.
+// Ages on the command line ("90s", "30m", "12h", "7d", "1d12h"), for `audit query --since` and
+// `runs prune --older-than`: Cedar's duration syntax (cedar/extensions.hpp), never negative.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 namespace paddock::cli {
 
-// The age in nanoseconds; nullopt unless `text` is digits and one of the units s, m, h, d.
+// The age in nanoseconds; nullopt for anything else, a negative age, or an overflow.
 std::optional<std::int64_t> parse_age(std::string_view text);
 
 }  // namespace paddock::cli

@@ -70,10 +70,10 @@ net::Interception prepare_interception(const RunOptions& options, PreparedRun& r
   // stops the start; any other run may never intercept (only policy request rules, perhaps
   // reloaded later, would make it), so it loads the CA at the first interception.
   const std::string ca_directory = data_directory() + "/ca";
-  std::optional<net::CertificateAuthority> authority;
-  if (!interception.grants.empty() || !interception.always.empty())
-    authority = net::CertificateAuthority::open(ca_directory);
-  const std::string ca_pem = authority ? authority->certificate_pem() : net::CertificateAuthority::ensure(ca_directory);
+  interception.tls = std::make_shared<net::TlsContexts>(ca_directory);
+  const std::string ca_pem = !interception.grants.empty() || !interception.always.empty()
+                                 ? interception.tls->authority().certificate_pem()
+                                 : net::CertificateAuthority::ensure(ca_directory);
   auto trust = net::sandbox_trust(ca_pem, request.rootfs.value_or("/"));
   for (auto& file : trust.files)
     request.files.push_back(
@@ -82,8 +82,6 @@ net::Interception prepare_interception(const RunOptions& options, PreparedRun& r
   for (auto& variable : interception.grants.environment()) env.push_back(std::move(variable));
   env.insert(env.end(), request.env.begin(), request.env.end());
   request.env = std::move(env);
-  interception.tls = authority ? std::make_shared<net::TlsContexts>(std::move(*authority))
-                               : std::make_shared<net::TlsContexts>(ca_directory);
   return interception;
 }
 

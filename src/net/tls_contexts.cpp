@@ -44,8 +44,6 @@ bool matches(X509& leaf, const std::string& host) {
 
 }  // namespace
 
-TlsContexts::TlsContexts(CertificateAuthority ca) : ca_directory_(ca.directory()), ca_(std::move(ca)) {}
-
 TlsContexts::TlsContexts(std::string ca_directory) : ca_directory_(std::move(ca_directory)) {}
 
 const CertificateAuthority& TlsContexts::authority() {

@@ -21,10 +21,9 @@ namespace paddock::net {
 
 class TlsContexts {
  public:
-  explicit TlsContexts(CertificateAuthority ca);
-  // The CA in `ca_directory` (made already: CertificateAuthority::ensure) is loaded at the first
-  // interception; until then the run pays for no certificate parsing. A damaged CA then fails
-  // that interception (Error), as a loaded one would have failed the start.
+  // The CA in `ca_directory` is opened (CertificateAuthority::open: made when absent) at the
+  // first call of authority(), the first interception's or the caller's; until then nothing is
+  // parsed. A damaged CA is an Error there.
   explicit TlsContexts(std::string ca_directory);
 
   // Loads the CA on first use; throws Error when it is damaged.

@@ -11,10 +11,10 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "common/files.hpp"
 #include "common/sha256.hpp"
 #include "common/unique_fd.hpp"
 #include "support/http_server.hpp"
@@ -40,11 +40,6 @@ class Audit : public SandboxTest {
     return ids;
   }
   std::string trail_of(const std::string& id) const { return runs_directory() + "/" + id + "/audit.jsonl"; }
-  static std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-  static void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::trunc) << text; }
 };
 INSTANTIATE_TEST_SUITE_P(Modes, Audit, ::testing::Values(Mode::root, Mode::unprivileged), mode_name);
 
@@ -63,7 +58,7 @@ TEST_P(Audit, EveryRunLeavesATrailThatVerifies) {
   auto verify = paddock({"audit", "verify"});
   EXPECT_EQ(verify.status, 0) << verify.out << verify.err;
   EXPECT_THAT(verify.out, HasSubstr(ids[0] + ": ok: "));
-  const std::string trail = slurp(trail_of(ids[0]));
+  const std::string trail = read_file(trail_of(ids[0]));
   for (const char* kind : {R"("kind":"policy.load")", R"("kind":"sandbox.start")", R"("kind":"exec")",
                            R"("kind":"sandbox.exit")", R"("kind":"checkpoint")"})
     EXPECT_THAT(trail, HasSubstr(kind));
@@ -82,19 +77,18 @@ TEST_P(Audit, EveryRunLeavesATrailThatVerifies) {
 TEST_P(Audit, ThePolicyHashIsOfTheTextsTheRunLoaded) {
   // docs/audit.md: SHA-256 over each policy text followed by a NUL, the profile's first.
   const std::string profile = paddock({"policy", "show", "strict"}).out;
-  const std::string policy = workspace_ + "/../extra-" + std::to_string(uid()) + ".cedar";
+  const std::string policy = root_ + "/extra.cedar";
   const std::string text = "permit(principal, action == Action::\"FileOpen\", resource in Dir::\"/srv\");\n";
-  spit(policy, text);
+  write_file(policy, text);
   auto r = paddock_run({"--profile", "strict", "--policy", policy}, {"true"});
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string expected = sha256_hex(profile + '\0' + text + '\0');
   const auto ids = run_ids();
   ASSERT_EQ(ids.size(), 1u);
-  EXPECT_THAT(slurp(runs_directory() + "/" + ids[0] + "/meta.json"),
+  EXPECT_THAT(read_file(runs_directory() + "/" + ids[0] + "/meta.json"),
               HasSubstr("\"policy_hash\": \"" + expected + "\""));
-  EXPECT_THAT(slurp(trail_of(ids[0])), HasSubstr("\"hash\":\"" + expected + "\",\"policies\":"))
+  EXPECT_THAT(read_file(trail_of(ids[0])), HasSubstr("\"hash\":\"" + expected + "\",\"policies\":"))
       << "the policy.load event names the same texts";
-  fs::remove(policy);
 }
 
 TEST_P(Audit, ADeniedConnectionIsARecordNamingTheHost) {
@@ -113,23 +107,23 @@ TEST_P(Audit, ADeniedConnectionIsARecordNamingTheHost) {
 TEST_P(Audit, VerifyLocatesAnEditAndACut) {
   ASSERT_EQ(paddock_run({"--exec-log"}, {"sh", "-c", "/bin/true; /bin/true; /bin/true"}).status, 0);
   const std::string path = trail_of(run_ids().at(0));
-  const std::string original = slurp(path);
+  const std::string original = read_file(path);
 
   std::string edited = original;  // record 4: one byte of its path
   std::size_t line4 = 0;
   for (int i = 0; i < 3; ++i) line4 = edited.find('\n', line4) + 1;
   edited[edited.find("/bin/true", line4) + 1] = 'B';
-  spit(path, edited);
+  write_file(path, edited);
   auto r = paddock({"audit", "verify"});
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("TAMPERED at line 4: record 4 (line 4) was edited"));
 
-  spit(path, original.substr(0, original.size() - 7));  // the final checkpoint cut short
+  write_file(path, original.substr(0, original.size() - 7));  // the final checkpoint cut short
   r = paddock({"audit", "verify"});
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("the trail was cut"));
 
-  spit(path, original);
+  write_file(path, original);
   r = paddock({"audit", "verify"});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
 }
@@ -214,7 +208,7 @@ TEST_P(Audit, TailFollowsALiveRunThroughItsControlSocketToTheEnd) {
   EXPECT_THAT(r.out, HasSubstr(R"("kind":"sandbox.exit")"));
   EXPECT_THAT(r.out.substr(r.out.rfind(R"("event")")), HasSubstr(R"("final":true)"));
   EXPECT_FALSE(fs::exists(socket)) << "the socket is removed when the run ends";
-  const std::string trail = slurp(trail_of(run_ids().at(0)));
+  const std::string trail = read_file(trail_of(run_ids().at(0)));
   EXPECT_EQ(std::count(trail.begin(), trail.end(), '\n'), static_cast<long>(seqs.back()));
 }
 
@@ -257,8 +251,14 @@ TEST_P(Audit, PruneKeepsTheNewestAndBadInputGetsOneLine) {
   auto r = paddock({"runs", "prune"});
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, HasSubstr("--keep N"));
-  r = paddock({"runs", "prune", "--older-than", "soon"});
-  EXPECT_EQ(r.status, 2);
+  for (const char* bad : {"soon", "-1d", "7"}) {
+    r = paddock({"runs", "prune", "--older-than", bad});
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_THAT(r.err, HasSubstr("give an age such as")) << bad;
+  }
+  r = paddock({"runs", "prune", "--older-than", "1d12h"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(run_ids().size(), 3u) << "nothing is that old";
   r = paddock({"runs", "prune", "--keep", "1"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("removed 2 of 3 runs"));

@@ -117,7 +117,7 @@ TEST_F(Tls, ALeafVerifiesForItsHostOnly) {
 
 TEST_F(Tls, LeavesAreCachedOnDiskAndReused) {
   {
-    TlsContexts contexts(CertificateAuthority::open(dir_ + "/ca"));
+    TlsContexts contexts(dir_ + "/ca");
     auto first = contexts.server("api.example.com");
     EXPECT_EQ(contexts.server("api.example.com"), first) << "cached in memory";
   }
@@ -125,14 +125,14 @@ TEST_F(Tls, LeavesAreCachedOnDiskAndReused) {
   ASSERT_TRUE(fs::exists(cached));
   const std::string pem = read_file(cached);
   {
-    TlsContexts contexts(CertificateAuthority::open(dir_ + "/ca"));
+    TlsContexts contexts(dir_ + "/ca");
     contexts.server("api.example.com");
     EXPECT_EQ(read_file(cached), pem) << "the next run reuses the leaf on disk";
   }
   // A leaf not signed by this CA (another installation's, or planted) is replaced.
   auto other = CertificateAuthority::open(dir_ + "/other");
   write_file_atomically(cached, to_pem(*other.mint("api.example.com")), 0644);
-  TlsContexts contexts(CertificateAuthority::open(dir_ + "/ca"));
+  TlsContexts contexts(dir_ + "/ca");
   contexts.server("api.example.com");
   auto reread = certificate_from_pem(read_file(cached));
   EXPECT_EQ(verify(contexts.authority().certificate(), *reread, "api.example.com"), X509_V_OK);
