@@ -91,7 +91,7 @@ class Verifier {
       return fail(
           line, fmt::format("record {} (line {}) was edited: its content does not match its hash", record->seq, line));
     if (record->seq != line) {
-      if (record->seq == line - 1)
+      if (line > 1 && record->seq == line - 1)
         return fail(line - 1, fmt::format("lines {} and {} both hold record {}: one of them was inserted", line - 1,
                                           line, record->seq));
       if (record->seq > line)
@@ -185,20 +185,6 @@ class Verifier {
 };
 
 }  // namespace
-
-std::string_view status_name(TrailStatus status) {
-  switch (status) {
-    case TrailStatus::ok:
-      return "ok";
-    case TrailStatus::open:
-      return "open";
-    case TrailStatus::torn:
-      return "torn";
-    case TrailStatus::tampered:
-      return "tampered";
-  }
-  return "?";
-}
 
 VerifyReport verify_trail(std::string_view trail, const TrailContext& context, const SignatureVerifier& key) {
   return Verifier(context, key).run(trail);

@@ -20,8 +20,6 @@ enum class TrailStatus {
   tampered,  // a record was edited, deleted, inserted, reordered or cut off
 };
 
-std::string_view status_name(TrailStatus status);
-
 // What the run's metadata says about the trail.
 struct TrailContext {
   std::string run_id;
