@@ -92,9 +92,11 @@ TEST_P(Processes, InitReapsOrphansAndForwardsSignals) {
 
 TEST_P(Processes, ForkBombStopsAtThePidsLimit) {
   // The bomb's shell dies when fork fails; the count afterwards uses only shell builtins, since
-  // the sleeps still hold every slot.
+  // the sleeps still hold every slot. They sleep long enough to outlive a slow machine's bomb
+  // (sleep 5 once expired before a 400-process bomb finished, so the count fell short); the
+  // init's exit ends them all.
   auto r =
-      paddock_run({"--pids", "50"}, {"sh", "-c", "sh -c 'while :; do sleep 5 & done'; set -- /proc/[0-9]*; echo $#"});
+      paddock_run({"--pids", "50"}, {"sh", "-c", "sh -c 'while :; do sleep 60 & done'; set -- /proc/[0-9]*; echo $#"});
   EXPECT_THAT(r.err, HasSubstr("Cannot fork"));
   ASSERT_FALSE(r.out.empty());
   EXPECT_LE(std::stoi(r.out), 50);
@@ -103,7 +105,7 @@ TEST_P(Processes, ForkBombStopsAtThePidsLimit) {
 TEST_P(Processes, LargePidsLimitHoldsToo) {
   // Large limits may be enforced by the pid namespace's own pid_max instead of a cgroup.
   auto r =
-      paddock_run({"--pids", "400"}, {"sh", "-c", "sh -c 'while :; do sleep 5 & done'; set -- /proc/[0-9]*; echo $#"});
+      paddock_run({"--pids", "400"}, {"sh", "-c", "sh -c 'while :; do sleep 60 & done'; set -- /proc/[0-9]*; echo $#"});
   EXPECT_THAT(r.err, HasSubstr("Cannot fork"));
   ASSERT_FALSE(r.out.empty());
   EXPECT_LE(std::stoi(r.out), 400);
