@@ -66,7 +66,7 @@ permit (principal, action == Action::"UseSecret", resource);
   policy::PolicyEngine engine(policies, {"bench", "bench"}, {});
   creds::Secret secret{"bench", {bound}, "authorization", creds::Format::bearer, "BENCH", kRealValue};
   net::Interception interception;
-  interception.tls = std::make_shared<net::TlsContexts>(ca_dir);
+  interception.tls = std::make_shared<net::TlsContexts>(ca_dir, net::CertificateAuthority::ensure(ca_dir));
   interception.grants = creds::Grants({{secret, kPlaceholder}});
   boost::asio::io_context io;
   NullSink sink;

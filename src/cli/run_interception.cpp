@@ -70,10 +70,9 @@ net::Interception prepare_interception(const RunOptions& options, PreparedRun& r
   // stops the start; any other run may never intercept (only policy request rules, perhaps
   // reloaded later, would make it), so it loads the CA at the first interception.
   const std::string ca_directory = data_directory() + "/ca";
-  interception.tls = std::make_shared<net::TlsContexts>(ca_directory);
-  const std::string ca_pem = !interception.grants.empty() || !interception.always.empty()
-                                 ? interception.tls->authority().certificate_pem()
-                                 : net::CertificateAuthority::ensure(ca_directory);
+  const std::string ca_pem = net::CertificateAuthority::ensure(ca_directory);
+  interception.tls = std::make_shared<net::TlsContexts>(ca_directory, ca_pem);
+  if (!interception.grants.empty() || !interception.always.empty()) interception.tls->authority();
   auto trust = net::sandbox_trust(ca_pem, request.rootfs.value_or("/"));
   for (auto& file : trust.files)
     request.files.push_back(

@@ -109,9 +109,16 @@ std::string CertificateAuthority::ensure(const std::string& directory) {
 }
 
 CertificateAuthority CertificateAuthority::open(const std::string& directory) {
+  ensure(directory);
+  return load(directory);
+}
+
+CertificateAuthority CertificateAuthority::load(const std::string& directory) {
   CertificateAuthority ca;
   ca.directory_ = directory;
-  ca.certificate_pem_ = ensure(directory);
+  if (::access(directory.c_str(), F_OK) != 0)
+    throw SysError("the interception CA " + directory + " (restart the sandbox to make a new one)");
+  ca.certificate_pem_ = read_file(directory + "/ca.crt");
   ca.certificate_ = certificate_from_pem(ca.certificate_pem_);
   ca.key_ = private_key_from_pem(read_file(directory + "/ca.key"), "EC");
   ca.leaf_key_ = private_key_from_pem(read_file(directory + "/leaf.key"), "EC");

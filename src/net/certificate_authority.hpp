@@ -15,6 +15,10 @@ class CertificateAuthority {
   // The CA in `directory`, created when absent. Creation is atomic (a whole directory renamed
   // into place), so concurrent first runs agree on one CA. Throws Error on a damaged CA.
   static CertificateAuthority open(const std::string& directory);
+  // The CA that is in `directory` already; never creates one (a running sandbox trusts the CA
+  // of its start, and a new one would be a CA it does not trust). Throws Error when it is
+  // absent or damaged.
+  static CertificateAuthority load(const std::string& directory);
   // The CA certificate's PEM text, the CA created when absent, nothing parsed: what a sandbox
   // needs to trust the CA, without loading it (TlsContexts loads it when it first intercepts).
   static std::string ensure(const std::string& directory);

@@ -44,10 +44,17 @@ bool matches(X509& leaf, const std::string& host) {
 
 }  // namespace
 
-TlsContexts::TlsContexts(std::string ca_directory) : ca_directory_(std::move(ca_directory)) {}
+TlsContexts::TlsContexts(std::string ca_directory, std::string trusted_pem)
+    : ca_directory_(std::move(ca_directory)), trusted_pem_(std::move(trusted_pem)) {}
 
 const CertificateAuthority& TlsContexts::authority() {
-  if (!ca_) ca_ = CertificateAuthority::open(ca_directory_);
+  if (ca_) return *ca_;
+  auto ca = CertificateAuthority::load(ca_directory_);
+  if (ca.certificate_pem() != trusted_pem_)
+    throw Error("the interception CA in " + ca_directory_ +
+                " changed after this sandbox started, which trusts the old one (restart the sandbox)");
+  make_directories(ca.directory() + "/leaves", 0700);
+  ca_ = std::move(ca);
   return *ca_;
 }
 
@@ -79,7 +86,6 @@ X509Ptr TlsContexts::cached_leaf(const std::string& host) {
       return leaf;
   }
   auto leaf = ca.mint(host);
-  make_directories(ca.directory() + "/leaves", 0700);
   write_file_atomically(path, to_pem(*leaf), 0600);
   return leaf;
 }

@@ -21,12 +21,13 @@ namespace paddock::net {
 
 class TlsContexts {
  public:
-  // The CA in `ca_directory` is opened (CertificateAuthority::open: made when absent) at the
-  // first call of authority(), the first interception's or the caller's; until then nothing is
-  // parsed. A damaged CA is an Error there.
-  explicit TlsContexts(std::string ca_directory);
+  // The sandbox trusts `trusted_pem`, the CA certificate of its start (CertificateAuthority::
+  // ensure). The CA in `ca_directory` is loaded at the first call of authority(), the first
+  // interception's or the caller's; until then nothing is parsed. A CA that is damaged, gone,
+  // or no longer the trusted one is an Error there: interception never mints from a CA the
+  // sandbox does not trust, nor makes a new one.
+  TlsContexts(std::string ca_directory, std::string trusted_pem);
 
-  // Loads the CA on first use; throws Error when it is damaged.
   const CertificateAuthority& authority();
   // The server context presenting a leaf for `host` (canonical name or IP literal).
   std::shared_ptr<boost::asio::ssl::context> server(std::string_view host);
@@ -41,6 +42,7 @@ class TlsContexts {
   X509Ptr cached_leaf(const std::string& host);
 
   std::string ca_directory_;
+  std::string trusted_pem_;
   std::optional<CertificateAuthority> ca_;
   std::unique_ptr<boost::asio::ssl::context> upstream_;
   std::map<std::string, std::shared_ptr<boost::asio::ssl::context>, std::less<>> servers_;

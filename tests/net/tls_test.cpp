@@ -73,21 +73,34 @@ TEST_F(Tls, ADamagedCaIsAnErrorNotANewCa) {
   EXPECT_ANY_THROW(CertificateAuthority::open(dir_ + "/ca"));
 }
 
+// The sandbox trusts the CA of its start; contexts made with it mint from that CA only.
+std::unique_ptr<TlsContexts> contexts_for(const std::string& ca_directory) {
+  return std::make_unique<TlsContexts>(ca_directory, CertificateAuthority::ensure(ca_directory));
+}
+
+// The host's leaf that a context for `host` presents, as a client would receive it.
+X509& presented_leaf(TlsContexts& contexts, const std::string& host) {
+  X509* leaf = SSL_CTX_get0_certificate(contexts.server(host)->native_handle());
+  EXPECT_NE(leaf, nullptr);
+  return *leaf;
+}
+
 TEST_F(Tls, ALazilyLoadedCaIsMadeAtOnceButParsedAtTheFirstInterception) {
   const std::string pem = CertificateAuthority::ensure(dir_ + "/ca");
   EXPECT_THAT(pem, HasSubstr("BEGIN CERTIFICATE"));
   EXPECT_EQ(mode_of(dir_ + "/ca/ca.key"), 0600u);
   EXPECT_EQ(CertificateAuthority::ensure(dir_ + "/ca"), pem) << "made once";
-  {
-    TlsContexts contexts(dir_ + "/ca");
-    auto leaf = certificate_from_pem(to_pem(*contexts.authority().mint("api.example.com")));
-    EXPECT_EQ(contexts.authority().certificate_pem(), pem);
-    EXPECT_NE(contexts.server("api.example.com"), nullptr);
-    EXPECT_EQ(verify(contexts.authority().certificate(), *leaf, "api.example.com"), X509_V_OK);
-  }
-  // Damaged after the start: the interception fails with the CA's error, nothing is replaced.
+  EXPECT_FALSE(fs::exists(dir_ + "/ca/leaves")) << "nothing minted before an interception";
+  TlsContexts contexts(dir_ + "/ca", pem);
+  auto trusted = certificate_from_pem(pem);
+  EXPECT_EQ(verify(*trusted, presented_leaf(contexts, "api.example.com"), "api.example.com"), X509_V_OK)
+      << "the leaf chains to the CA the sandbox trusts";
+}
+
+TEST_F(Tls, ACaDamagedAfterTheStartFailsTheInterceptionAndIsNotReplaced) {
+  const std::string pem = CertificateAuthority::ensure(dir_ + "/ca");
   std::ofstream(dir_ + "/ca/ca.key") << "garbage";
-  TlsContexts damaged(dir_ + "/ca");
+  TlsContexts damaged(dir_ + "/ca", pem);
   try {
     damaged.server("other.example.com");
     ADD_FAILURE() << "a damaged CA intercepted";
@@ -96,6 +109,31 @@ TEST_F(Tls, ALazilyLoadedCaIsMadeAtOnceButParsedAtTheFirstInterception) {
   }
   EXPECT_FALSE(fs::exists(dir_ + "/ca/leaves/other.example.com.crt"));
   EXPECT_EQ(CertificateAuthority::ensure(dir_ + "/ca"), pem);
+}
+
+TEST_F(Tls, ACaRemovedOrReplacedAfterTheStartIsNeverUsedNorRemade) {
+  // Removed: a new CA would mint leaves the running sandbox does not trust.
+  const std::string pem = CertificateAuthority::ensure(dir_ + "/ca");
+  TlsContexts removed(dir_ + "/ca", pem);
+  fs::remove_all(dir_ + "/ca");
+  try {
+    removed.server("api.example.com");
+    ADD_FAILURE() << "intercepted with a CA made after the start";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("restart the sandbox"));
+  }
+  EXPECT_FALSE(fs::exists(dir_ + "/ca")) << "no new CA made mid-run";
+  // Replaced by another CA (another run made one after the removal): refused too.
+  const std::string other_pem = CertificateAuthority::ensure(dir_ + "/ca");
+  ASSERT_NE(other_pem, pem);
+  TlsContexts replaced(dir_ + "/ca", pem);
+  try {
+    replaced.server("api.example.com");
+    ADD_FAILURE() << "intercepted with a CA the sandbox does not trust";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("changed after this sandbox started"));
+  }
+  EXPECT_FALSE(fs::exists(dir_ + "/ca/leaves/api.example.com.crt"));
 }
 
 TEST_F(Tls, ALeafVerifiesForItsHostOnly) {
@@ -117,25 +155,25 @@ TEST_F(Tls, ALeafVerifiesForItsHostOnly) {
 
 TEST_F(Tls, LeavesAreCachedOnDiskAndReused) {
   {
-    TlsContexts contexts(dir_ + "/ca");
-    auto first = contexts.server("api.example.com");
-    EXPECT_EQ(contexts.server("api.example.com"), first) << "cached in memory";
+    auto contexts = contexts_for(dir_ + "/ca");
+    auto first = contexts->server("api.example.com");
+    EXPECT_EQ(contexts->server("api.example.com"), first) << "cached in memory";
   }
   const std::string cached = dir_ + "/ca/leaves/api.example.com.crt";
   ASSERT_TRUE(fs::exists(cached));
   const std::string pem = read_file(cached);
   {
-    TlsContexts contexts(dir_ + "/ca");
-    contexts.server("api.example.com");
+    auto contexts = contexts_for(dir_ + "/ca");
+    contexts->server("api.example.com");
     EXPECT_EQ(read_file(cached), pem) << "the next run reuses the leaf on disk";
   }
   // A leaf not signed by this CA (another installation's, or planted) is replaced.
   auto other = CertificateAuthority::open(dir_ + "/other");
   write_file_atomically(cached, to_pem(*other.mint("api.example.com")), 0644);
-  TlsContexts contexts(dir_ + "/ca");
-  contexts.server("api.example.com");
+  auto contexts = contexts_for(dir_ + "/ca");
+  contexts->server("api.example.com");
   auto reread = certificate_from_pem(read_file(cached));
-  EXPECT_EQ(verify(contexts.authority().certificate(), *reread, "api.example.com"), X509_V_OK);
+  EXPECT_EQ(verify(contexts->authority().certificate(), *reread, "api.example.com"), X509_V_OK);
 }
 
 TEST_F(Tls, TheSandboxTrustsTheCaThroughBundlesAndVariables) {
