@@ -59,7 +59,14 @@ std::optional<Message> Channel::receive() const {
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
   ssize_t n;
+  // ECONNRESET: the peer closed with messages of ours unread. The kernel reports that once,
+  // before the messages the peer sent (a failed set-up's error), which the next call returns.
+  bool reset_seen = false;
   while ((n = ::recvmsg(fd_.get(), &msg, MSG_CMSG_CLOEXEC)) < 0) {
+    if (errno == ECONNRESET && !reset_seen) {
+      reset_seen = true;
+      continue;
+    }
     if (errno != EINTR) throw SysError("receive from the sandbox channel");
   }
   if (n == 0) return std::nullopt;

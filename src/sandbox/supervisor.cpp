@@ -21,12 +21,12 @@
 #include "sandbox/cgroups.hpp"
 #include "sandbox/channel.hpp"
 #include "sandbox/child.hpp"
+#include "sandbox/event_loop.hpp"
 #include "sandbox/init.hpp"
+#include "sandbox/init_process.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/pidns.hpp"
 #include "sandbox/placeholders.hpp"
-#include "sandbox/event_loop.hpp"
-#include "sandbox/init_process.hpp"
 #include "sandbox/signals.hpp"
 #include "sandbox/userns.hpp"
 #include "sandbox/watchdog.hpp"
@@ -180,17 +180,25 @@ int run(const Spec& spec, asio::io_context& io, Observer& observer) {
   child_channel.close();
   InitProcess init(pid);
 
+  // A child whose set-up failed has sent its error and exited: a send then fails with EPIPE, and
+  // await_ready reads the error that waits in the channel (reporting EPIPE would lose it).
+  auto send_unless_gone = [&channel](MessageType type, int value) {
+    try {
+      channel.send(type, value);
+    } catch (const SysError& e) {
+      if (e.code() != EPIPE && e.code() != ECONNRESET) throw;
+    }
+  };
   if (spec.user_namespace) userns::write_id_maps(pid, ::getuid(), ::getgid());
-  channel.send(MessageType::go);
+  send_unless_gone(MessageType::go, 0);
   const std::uint64_t nproc = prepare_host(spec, cgroup_limits, pid, host);
-  channel.send(MessageType::host_ready, static_cast<int>(std::min<std::uint64_t>(nproc, INT32_MAX)));
+  send_unless_gone(MessageType::host_ready, static_cast<int>(std::min<std::uint64_t>(nproc, INT32_MAX)));
 
   Handover handover = await_ready(channel, init, observer);
   observer.sandbox_started(pid);
-  int status = supervise(io,
-                         {init, channel, std::move(handover.terminal_master), std::move(handover.exec_listener),
-                          spec.terminal},
-                         observer, blocked);
+  int status = supervise(
+      io, {init, channel, std::move(handover.terminal_master), std::move(handover.exec_listener), spec.terminal},
+      observer, blocked);
   observer.sandbox_exited(status);
   return status;
 }
