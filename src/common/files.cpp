@@ -55,15 +55,24 @@ void write_file_atomically(const std::string& path, const std::string& content, 
     throw SysError(what + " " + temporary, err);
   };
   if (::fchmod(fd.get(), mode) != 0) fail("chmod");
-  for (std::size_t done = 0; done < content.size();) {
-    const ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("write");
-    done += static_cast<std::size_t>(n);
+  try {
+    write_all(fd.get(), content, temporary);
+  } catch (const SysError&) {
+    ::unlink(temporary.c_str());
+    throw;
   }
   if (::fsync(fd.get()) != 0) fail("fsync");
   fd.reset();
   if (::rename(temporary.c_str(), path.c_str()) != 0) fail("rename to " + path + " from");
+}
+
+void write_all(int fd, std::string_view data, const std::string& what) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw SysError("write " + what);
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
 }
 
 std::string read_file(const std::string& path) {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <sys/types.h>
+
 #include <string>
+#include <string_view>
 
 namespace paddock {
 
@@ -18,6 +20,9 @@ void make_directories(const std::string& path, mode_t mode);
 
 // Writes `content` to `path` atomically with `mode`: a reader sees the old file or the new one.
 void write_file_atomically(const std::string& path, const std::string& content, mode_t mode);
+
+// Writes all of `data` to `fd`, through short writes and EINTR; throws SysError("write " + what).
+void write_all(int fd, std::string_view data, const std::string& what);
 
 // The whole file; throws SysError naming the path.
 std::string read_file(const std::string& path);

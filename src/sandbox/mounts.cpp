@@ -12,10 +12,12 @@
 #include <climits>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "common/unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -64,17 +66,36 @@ std::optional<Pinned> pin(const Mount& m) {
   return pinned;
 }
 
-// Opened before the staging tmpfs covers /tmp, where a --rootfs may live.
+// Opened before the staging tmpfs covers /tmp, where a --rootfs may live. An optional file
+// whose base is gone is skipped, like one whose target is.
 std::optional<Pinned> open_base(const Mount& m) {
   UniqueFd fd(::open(m.base.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) throw SysError("open " + m.base + ", the start of " + m.target);
+  if (!fd) {
+    if (errno == ENOENT && m.optional) return std::nullopt;
+    throw SysError("open " + m.base + ", the start of " + m.target);
+  }
   return Pinned{std::move(fd), false};
+}
+
+// The root tmpfs holds the placed files: room for them (their bases may be large trust
+// bundles) besides the mountpoints' 1 MiB.
+std::uint64_t root_size(const std::vector<Mount>& mounts, const std::vector<std::optional<Pinned>>& pinned) {
+  std::uint64_t size = 1 << 20;
+  for (std::size_t i = 0; i < mounts.size(); ++i) {
+    if (mounts[i].kind != Mount::Kind::file) continue;
+    size += mounts[i].source.size() + 1;
+    struct stat st {};
+    if (pinned[i] && !pinned[i]->directory && ::fstat(pinned[i]->tree.get(), &st) == 0)
+      size += static_cast<std::uint64_t>(st.st_size);
+  }
+  return size;
 }
 
 class RootBuilder {
  public:
-  explicit RootBuilder(const std::function<void(const std::string&)>& after_proc) : after_proc_(after_proc) {
-    if (::mount("paddock", kStaging, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") != 0)
+  RootBuilder(const std::function<void(const std::string&)>& after_proc, std::uint64_t size) : after_proc_(after_proc) {
+    if (::mount("paddock", kStaging, "tmpfs", MS_NOSUID | MS_NODEV, fmt::format("mode=0755,size={}", size).c_str()) !=
+        0)
       throw SysError("mount the sandbox root tmpfs");
     remember_own(kStaging);
   }
@@ -138,6 +159,8 @@ class RootBuilder {
   // Seals the tmpfs mounts meant to be read-only, then swaps the root.
   void finish() {
     ::unlink(kEmptyFile);
+    for (const auto& [content, scratch] : scratch_files_)
+      if (::unlink(scratch.c_str()) != 0) throw SysError("unlink " + scratch);
     for (const auto& path : seal_) set_attributes(AT_FDCWD, path.c_str(), 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID);
     set_attributes(AT_FDCWD, kStaging, 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
     if (::chdir(kStaging) != 0) throw SysError("chdir to the new root");
@@ -211,10 +234,14 @@ class RootBuilder {
                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
   }
 
-  // Writes the content to a scratch file in the root tmpfs, binds it over the target read-only,
-  // and unlinks the scratch name (the mount keeps the file alive). A target that is a symlink
-  // (a distribution's /etc/resolv.conf) is replaced where it points, if that is paddock's own.
+  // Writes the content to a scratch file in the root tmpfs and binds it over the target
+  // read-only; finish() unlinks the scratch names (the mounts keep the files alive; the kernel
+  // binds no unlinked file, so they stay until then). A file with the same base and content as
+  // one placed before binds that one's: the system bundle and /run/paddock's full bundle are one
+  // copy. A target that is a symlink (a distribution's /etc/resolv.conf) is replaced where it
+  // points, if that is paddock's own.
   void place_file(const Mount& m, const std::string& path, const std::optional<Pinned>& base) {
+    if (!m.base.empty() && !base) return;  // optional, and its base is gone (open_base)
     std::string target = path;
     char link[PATH_MAX];
     ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
@@ -227,36 +254,33 @@ class RootBuilder {
     struct stat st {};
     if (m.optional && ::lstat(target.c_str(), &st) != 0 && !is_own(fs::path(target).parent_path())) return;
     ensure(target, false);
-    const std::string scratch = std::string(kStaging) + "/.paddock-file";
-    {
+    const std::string scratch = fmt::format("{}/.paddock-file-{}", kStaging, scratch_files_.size());
+    auto [placed, first] = scratch_files_.try_emplace({m.base, m.source}, scratch);
+    if (first) {
       UniqueFd fd(::open(scratch.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444));
       if (!fd) throw SysError("create the content of " + m.target);
-      if (base && copy_base(m.base, base->tree.get(), fd.get())) write_all(fd.get(), "\n", m.target);
-      write_all(fd.get(), m.source, m.target);
+      if (base && copy_base(m, base->tree.get(), fd.get())) write_all(fd.get(), "\n", "the content of " + m.target);
+      write_all(fd.get(), m.source, "the content of " + m.target);
     }
-    if (::mount(scratch.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) throw SysError("place " + m.target);
+    if (::mount(placed->second.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0)
+      throw SysError("place " + m.target);
     set_attributes(AT_FDCWD, target.c_str(), 0,
                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-    if (::unlink(scratch.c_str()) != 0) throw SysError("unlink scratch file");
   }
 
-  static void write_all(int fd, std::string_view data, const std::string& target) {
-    if (::write(fd, data.data(), data.size()) != static_cast<ssize_t>(data.size()))
-      throw SysError("write the content of " + target);
-  }
-
-  // Copies the host file `in` (named `base`) into `fd` in the kernel; true when it does not end
-  // in a newline.
-  static bool copy_base(const std::string& base, int in, int fd) {
+  // Copies the base of `m` (open as `in`) into `fd` in the kernel; true when it does not end in
+  // a newline.
+  static bool copy_base(const Mount& m, int in, int fd) {
     off_t copied = 0;
     for (;;) {
       const ssize_t n = ::sendfile(fd, in, nullptr, 1 << 20);
-      if (n < 0) throw SysError("copy " + base);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw SysError("copy " + m.base + " into the sandbox's " + m.target);
       if (n == 0) break;
       copied += n;
     }
     char last = '\n';
-    if (copied > 0 && ::pread(in, &last, 1, copied - 1) != 1) throw SysError("read " + base);
+    if (copied > 0 && ::pread(in, &last, 1, copied - 1) != 1) throw SysError("read " + m.base);
     return last != '\n';
   }
 
@@ -306,6 +330,7 @@ class RootBuilder {
   std::function<void(const std::string&)> after_proc_;
   std::set<dev_t> own_devices_;
   std::vector<std::string> seal_;
+  std::map<std::pair<std::string, std::string>, std::string> scratch_files_;  // (base, content) -> file
 };
 
 }  // namespace
@@ -320,7 +345,7 @@ void build_root(const std::vector<Mount>& mounts, const BuildHooks& hooks) {
     if (mounts[i].kind == Mount::Kind::file && !mounts[i].base.empty()) pinned[i] = open_base(mounts[i]);
   }
 
-  RootBuilder root(hooks.after_proc);
+  RootBuilder root(hooks.after_proc, root_size(mounts, pinned));
   bool host_ready = false;
   for (std::size_t i = 0; i < mounts.size(); ++i) {
     if (mounts[i].needs_host && !host_ready) {

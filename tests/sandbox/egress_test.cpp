@@ -126,6 +126,54 @@ TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
   fs::remove(base2);
 }
 
+// Runs `request` (its command prints to stdout) in a fresh workspace; returns status and output.
+std::pair<int, std::string> run_printing(RunRequest request) {
+  const std::string ws = make_workspace();
+  Spec spec = plan_in(ws, std::move(request));
+  asio::io_context io;
+  Observer observer;
+  testing::internal::CaptureStdout();
+  int status = -1;
+  try {
+    status = run(spec, io, observer);
+  } catch (...) {
+    testing::internal::GetCapturedStdout();
+    fs::remove_all(ws);
+    throw;
+  }
+  std::string output = testing::internal::GetCapturedStdout();
+  fs::remove_all(ws);
+  return {status, output};
+}
+
+TEST(Egress, ALargeBaseFitsAndOneBaseWithOneContentIsOneCopy) {
+  // 3 MiB: a corporate trust bundle outgrows the root tmpfs's own 1 MiB.
+  const std::string base = "/tmp/paddock-egress-large-" + std::to_string(::getpid());
+  std::ofstream(base) << std::string(3 << 20, 'R') << "\n";
+  RunRequest request;
+  request.files = {{"/etc/ssl/certs/ca-certificates.crt", "CA\n", base, false},
+                   {"/run/paddock/ca-bundle.crt", "CA\n", base, false}};
+  request.command = {"python3", "-c",
+                     "import os\n"
+                     "a, b = os.stat('/etc/ssl/certs/ca-certificates.crt'), os.stat('/run/paddock/ca-bundle.crt')\n"
+                     "print(a.st_size, a.st_ino == b.st_ino)\n"
+                     "print(open('/run/paddock/ca-bundle.crt').read().endswith('R\\nCA\\n'))\n"};
+  auto [status, output] = run_printing(request);
+  fs::remove(base);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(output, std::to_string((3 << 20) + 4) + " True\nTrue\n");
+}
+
+TEST(Egress, AnOptionalPlacedFileWhoseBaseIsGoneIsSkipped) {
+  RunRequest request;
+  request.files = {{"/etc/pki/tls/certs/ca-bundle.crt", "CA\n", "/nonexistent/ca-bundle.crt", true},
+                   {"/etc/hostname", "sandbox\n", {}, false}};
+  request.command = {"sh", "-c", "test -e /etc/pki/tls/certs/ca-bundle.crt && echo placed; cat /etc/hostname"};
+  auto [status, output] = run_printing(request);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(output, "sandbox\n");
+}
+
 TEST(Egress, APlacedFileWhoseHostBaseIsMissingStopsTheSetUpWithItsName) {
   const std::string ws = make_workspace();
   RunRequest request;
