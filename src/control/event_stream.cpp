@@ -1,9 +1,12 @@
 #include "control/event_stream.hpp"
 
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+
+#include <fmt/core.h>
 
 #include <deque>
 
@@ -30,6 +33,13 @@ std::string hello_line(std::string_view run_id) {
 }
 
 void EventStream::attach(asio::io_context& io, const std::string& socket_path) {
+  // sun_path holds 107 bytes and a NUL; Asio would throw its own exception past it.
+  constexpr std::size_t kMaxPath = sizeof(sockaddr_un::sun_path) - 1;
+  if (socket_path.size() > kMaxPath)
+    throw Error(
+        fmt::format("the control socket {} is {} bytes, over the {} of a Unix socket (a shorter "
+                    "XDG_STATE_HOME makes room)",
+                    socket_path, socket_path.size(), kMaxPath));
   ::unlink(socket_path.c_str());
   auto acceptor = std::make_unique<Local::acceptor>(io);
   boost::system::error_code ec;

@@ -94,7 +94,9 @@ TEST_P(Audit, ThePolicyHashIsOfTheTextsTheRunLoaded) {
 TEST_P(Audit, ADeniedConnectionIsARecordNamingTheHost) {
   TestHttpServer denied;
   auto r = paddock_run({"--env", "NO_PROXY=", "--env", "no_proxy="},
-                       {"curl", "-sS", "-o", "/dev/null", "http://" + denied.authority() + "/"});
+                       {"curl", "-fsS", "-o", "/dev/null", "http://" + denied.authority() + "/"});
+  EXPECT_EQ(r.status, 22) << "curl -f: the proxy's 403; " << r.err;
+  EXPECT_THAT(r.err, HasSubstr("403"));
   auto query = paddock({"audit", "query", "--kind", "net", "--decision", "deny", "--json"});
   EXPECT_EQ(query.status, 0) << query.err;
   EXPECT_THAT(query.out, HasSubstr(R"("kind":"net.connect")"));
@@ -102,6 +104,22 @@ TEST_P(Audit, ADeniedConnectionIsARecordNamingTheHost) {
   EXPECT_THAT(query.out, HasSubstr(R"("allowed":false)"));
   auto allowed = paddock({"audit", "query", "--kind", "net", "--decision", "allow", "--json"});
   EXPECT_THAT(allowed.out, Not(HasSubstr(R"("kind":"net.connect")")));
+}
+
+TEST_P(Audit, AStateDirectoryTooLongForTheControlSocketRunsWithoutTheStreamAndSaysSo) {
+  // Unix socket paths stop at 107 bytes; the run must still run, keep its trail, and say why
+  // `paddock audit tail -f` will not follow it (Asio's exception once ended the run instead).
+  const std::string state = home_ + "/" + std::string(100, 's');
+  ProcessOptions options{.env = environment()};
+  options.env->push_back("XDG_STATE_HOME=" + state);
+  auto r = paddock_run({}, {"sh", "-c", "echo ran"}, options);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "ran\n");
+  EXPECT_THAT(r.err, HasSubstr("no live event stream for this run: the control socket " + state));
+  EXPECT_THAT(r.err, HasSubstr("over the 107 of a Unix socket"));
+  auto verify = paddock({"audit", "verify"}, options);
+  EXPECT_EQ(verify.status, 0) << verify.out << verify.err;
+  EXPECT_THAT(verify.out, HasSubstr(": ok: "));
 }
 
 TEST_P(Audit, VerifyLocatesAnEditAndACut) {
