@@ -54,7 +54,7 @@ struct ExportFlags {
 int export_run(const ExportFlags& flags) {
   const auto store = audit::RunStore::open_default();
   const std::string id = store.resolve(flags.run);
-  const TrailSource source = load_trail_source(store, id);
+  const TrailSource source = load_run_trail(store, id);
   const std::string output = flags.output.empty() ? id + ".paddock-audit" : flags.output;
   if (::access(output.c_str(), F_OK) == 0)
     throw Error(output + " exists already; remove it or pass -o with another name", kExitUsage);

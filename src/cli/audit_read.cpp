@@ -109,7 +109,7 @@ int tail(const TailFlags& flags) {
     stream = connect_stream(store.directory(id));
     if (stream && !read_line(stream.get(), buffer, line)) stream = {};
   }
-  const TrailSource source = load_trail_source(store, id);
+  const TrailSource source = load_run_trail(store, id);
   std::deque<std::string_view> last;
   std::uint64_t seen = 0;
   for_each_line(source.trail, [&](std::string_view l) {
@@ -135,7 +135,7 @@ int tail(const TailFlags& flags) {
   // after that, before the supervisor marks the run ended.
   for (int wait = 0; wait < 500 && store.state(store.load(id)) == audit::RunState::running; ++wait)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const TrailSource final_state = load_trail_source(store, id);
+  const TrailSource final_state = load_run_trail(store, id);
   for_each_line(final_state.trail, [&](std::string_view l) {
     const auto record = audit::parse_record(l);
     if (record && record->seq <= seen) return;
@@ -153,15 +153,15 @@ struct QueryFlags {
   bool json = false;
 };
 
-// "2026-12-06T23:00:00Z", the same with fractional seconds, or a duration back from now:
-// "90s", "30m", "2h", "7d".
+// A duration back from now ("90s", "30m", "2h", "7d"), a record's own time (nanoseconds), or
+// any Cedar datetime ("2026-12-06", "2026-12-06T23:00:00Z", "...:00.250+0100").
 std::int64_t parse_since(const std::string& text) {
   if (const auto age = parse_age(text)) return audit::now_ns() - *age;
-  std::string full = text;
-  if (full.size() == 20 && full.back() == 'Z') full.insert(19, ".000000000");
-  while (full.size() > 20 && full.size() < audit::kTimeLength && full.back() == 'Z') full.insert(full.size() - 1, "0");
-  if (const auto time = audit::parse_time(full)) return *time;
-  throw Error("--since " + text + ": give a UTC time (2026-12-06T23:00:00Z) or a duration (90s, 30m, 2h, 7d)",
+  if (const auto time = audit::parse_time(text)) return *time;
+  if (const auto instant = parse_instant(text)) return *instant;
+  throw Error("--since " + text +
+                  ": give a time (2026-12-06, 2026-12-06T23:00:00Z, 2026-12-06T23:00:00+0100) or a duration (90s, "
+                  "30m, 2h, 7d)",
               kExitUsage);
 }
 
@@ -184,7 +184,7 @@ int query(const QueryFlags& flags) {
     for (const auto& run : store.list()) ids.push_back(run.id);
   std::size_t matches = 0;
   for (const auto& id : ids) {
-    const TrailSource source = load_trail_source(store, id);
+    const TrailSource source = load_run_trail(store, id);
     for_each_line(source.trail, [&](std::string_view line) {
       const auto record = audit::parse_record(line);
       if (!record || !kind_matches(flags.kinds, record->kind)) return;
@@ -226,8 +226,10 @@ void add_audit_read_commands(CLI::App* audit, Action& action) {
   query_cmd->add_option("--run", query_flags->run, "Only this run (id or unique prefix)");
   query_cmd->add_option("--kind", query_flags->kinds, "Only this kind (exec, net.connect, ...; net matches net.*)");
   query_cmd->add_option("--decision", query_flags->decision, "Only records whose decision was allow or deny");
-  query_cmd->add_option("--since", query_flags->since,
-                        "Only records from this UTC time on, or this long ago (30m, 2h, 7d)");
+  query_cmd->add_option(
+      "--since", query_flags->since,
+      "Only records from this time on (2026-12-06, 2026-12-06T23:00:00Z, a record's time) or this long "
+      "ago (30m, 2h, 7d)");
   query_cmd->add_flag("--json", query_flags->json, "Each record as a JSON line, with a \"run\" member added");
   query_cmd->callback([query_flags, &action] { action = [query_flags] { return query(*query_flags); }; });
 }

@@ -54,7 +54,10 @@ TrailSource load_trail_source(const audit::RunStore& store, const std::string& t
     return source;
   }
   if (looks_like_path) throw Error(target + ": no such file or directory", kExitUsage);
-  const std::string id = store.resolve(target);
+  return load_run_trail(store, store.resolve(target));
+}
+
+TrailSource load_run_trail(const audit::RunStore& store, const std::string& id) {
   return from_directory(store, store.directory(id), id);
 }
 

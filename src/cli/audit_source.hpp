@@ -27,6 +27,8 @@ struct TrailSource {
 };
 
 TrailSource load_trail_source(const audit::RunStore& store, const std::string& target);
+// The trail of run `id` in the store, an id resolved already (resolving lists every run).
+TrailSource load_run_trail(const audit::RunStore& store, const std::string& id);
 
 // The installation's public key (what `paddock audit key` prints).
 std::string installation_public_key_path();

@@ -10,4 +10,10 @@ std::optional<std::int64_t> parse_age(std::string_view text) {
   return cedar::checked_mul(*ms, 1'000'000);
 }
 
+std::optional<std::int64_t> parse_instant(std::string_view text) {
+  const auto ms = cedar::parse_datetime(text);
+  if (!ms) return std::nullopt;
+  return cedar::checked_mul(*ms, 1'000'000);
+}
+
 }  // namespace paddock::cli

@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "paddock: {}\n", e.what());
     return e.exit_status();
   } catch (const std::exception& e) {
-    // What no boundary turned into an Error (a filesystem_error, bad_alloc): still one line.
+    // What no boundary turned into an Error (a filesystem_error, bad_alloc): still one line, and
+    // the status of any other failure (1 would say "tampered" to `audit verify`'s callers).
     fmt::print(stderr, "paddock: {}\n", e.what());
-    return 1;
+    return paddock::Error::kDefaultExitStatus;
   }
 }

@@ -122,6 +122,30 @@ TEST_P(Audit, AStateDirectoryTooLongForTheControlSocketRunsWithoutTheStreamAndSa
   EXPECT_THAT(verify.out, HasSubstr(": ok: "));
 }
 
+TEST_P(Audit, QuerySinceTakesAnAgeADateARecordsTimeAndRefusesTheRest) {
+  ASSERT_EQ(paddock_run({}, {"true"}).status, 0);
+  ASSERT_EQ(paddock_run({}, {"true"}).status, 0);
+  auto starts = [&](const std::string& since) {
+    auto q = paddock({"audit", "query", "--kind", "sandbox.start", "--json", "--since", since});
+    EXPECT_EQ(q.status, 0) << since << ": " << q.err;
+    return std::count(q.out.begin(), q.out.end(), '\n');
+  };
+  EXPECT_EQ(starts("1h"), 2);
+  EXPECT_EQ(starts("2000-01-01"), 2);
+  EXPECT_EQ(starts("2000-01-01T00:00:00Z"), 2);
+  EXPECT_EQ(starts("2200-01-01T00:00:00.000+0100"), 0);
+  // The later run's own sandbox.start time, nanoseconds and all, keeps that run only.
+  auto both = paddock({"audit", "query", "--kind", "sandbox.start", "--json"});
+  std::string latest;
+  for (auto at = both.out.find(R"("time":")"); at != std::string::npos; at = both.out.find(R"("time":")", at + 1))
+    latest = std::max(latest, both.out.substr(at + 8, both.out.find('"', at + 8) - at - 8));
+  ASSERT_EQ(latest.size(), 30u) << both.out;
+  EXPECT_EQ(starts(latest), 1) << latest;
+  auto bad = paddock({"audit", "query", "--since", "yesterday"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--since yesterday: give a time"));
+}
+
 TEST_P(Audit, VerifyLocatesAnEditAndACut) {
   ASSERT_EQ(paddock_run({"--exec-log"}, {"sh", "-c", "/bin/true; /bin/true; /bin/true"}).status, 0);
   const std::string path = trail_of(run_ids().at(0));
