@@ -72,7 +72,7 @@ int export_run(const ExportFlags& flags) {
 }
 
 int print_key() {
-  const auto key = audit::SigningKey::load_or_create(data_directory() + "/audit");
+  const auto key = audit::SigningKey::load_or_create(installation_key_directory());
   fmt::print("{}", key.public_key_pem());
   return 0;
 }

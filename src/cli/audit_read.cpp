@@ -98,17 +98,22 @@ struct TailFlags {
   bool json = false;
 };
 
+// Subscribes to run `id`'s stream and waits for the hello: every record after it arrives on the
+// stream, every record before it is in the file read next. Empty when the run serves none.
+UniqueFd subscribe(const audit::RunStore& store, const std::string& id, std::string& buffer) {
+  buffer.clear();
+  UniqueFd stream = connect_stream(store.directory(id));
+  std::string hello;
+  if (stream && !read_line(stream.get(), buffer, hello)) stream = {};
+  return stream;
+}
+
 int tail(const TailFlags& flags) {
   const auto store = audit::RunStore::open_default();
   const std::string id = store.resolve(flags.run);
-  // Subscribe first and wait for the hello: every record after it arrives on the stream, every
-  // record before it is in the file read next. Sequence numbers remove the overlap.
-  UniqueFd stream;
   std::string buffer, line;
-  if (flags.follow) {
-    stream = connect_stream(store.directory(id));
-    if (stream && !read_line(stream.get(), buffer, line)) stream = {};
-  }
+  UniqueFd stream;
+  if (flags.follow) stream = subscribe(store, id, buffer);
   const TrailSource source = load_run_trail(store, id);
   std::deque<std::string_view> last;
   std::uint64_t seen = 0;
@@ -124,24 +129,35 @@ int tail(const TailFlags& flags) {
   std::fflush(stdout);
   if (!stream && source.context.live)
     fmt::print(stderr, "paddock: run {} serves no live stream; showing what is on disk\n", id);
-  while (stream && read_line(stream.get(), buffer, line)) {
-    const auto record = audit::parse_record(line);
-    if (record && record->seq <= seen) continue;
-    if (record) seen = record->seq;
-    print_line(line, flags.json);
+  // Prints the records on disk that were not printed yet (sequence numbers remove the overlap).
+  auto catch_up = [&] {
+    const TrailSource now = load_run_trail(store, id);
+    for_each_line(now.trail, [&](std::string_view l) {
+      const auto record = audit::parse_record(l);
+      if (record && record->seq <= seen) return;
+      if (record) seen = record->seq;
+      print_line(l, flags.json);
+    });
     std::fflush(stdout);
+  };
+  while (stream) {
+    while (read_line(stream.get(), buffer, line)) {
+      const auto record = audit::parse_record(line);
+      if (record && record->seq <= seen) continue;
+      if (record) seen = record->seq;
+      print_line(line, flags.json);
+      std::fflush(stdout);
+    }
+    // The stream closed. Still served: the supervisor dropped this reader for falling behind, so
+    // subscribe again and catch up from the file. Not served: the run is ending.
+    stream = subscribe(store, id, buffer);
+    if (stream) catch_up();
   }
-  // The stream closed: the run's last records (its exit and the final checkpoint) are written
-  // after that, before the supervisor marks the run ended.
+  // The run's last records (its exit and the final checkpoint) are written after the stream
+  // closes, before the supervisor marks the run ended.
   for (int wait = 0; wait < 500 && store.state(store.load(id)) == audit::RunState::running; ++wait)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const TrailSource final_state = load_run_trail(store, id);
-  for_each_line(final_state.trail, [&](std::string_view l) {
-    const auto record = audit::parse_record(l);
-    if (record && record->seq <= seen) return;
-    if (record) seen = record->seq;
-    print_line(l, flags.json);
-  });
+  catch_up();
   return 0;
 }
 

@@ -23,7 +23,6 @@ bool is_file(const std::string& path) {
 TrailSource from_directory(const audit::RunStore& store, const std::string& directory, const std::string& name) {
   TrailSource source;
   source.name = name;
-  source.directory = directory;
   const std::string meta_path = directory + "/" + std::string(audit::kMetaFile);
   source.meta = audit::parse_meta(read_file(meta_path), meta_path);
   source.text = read_file(directory + "/" + std::string(audit::kTrailFile));
@@ -61,8 +60,12 @@ TrailSource load_run_trail(const audit::RunStore& store, const std::string& id) 
   return from_directory(store, store.directory(id), id);
 }
 
+std::string installation_key_directory() {
+  return data_directory() + "/audit";
+}
+
 std::string installation_public_key_path() {
-  return data_directory() + "/audit/" + std::string(audit::kPublicKeyFile);
+  return installation_key_directory() + "/" + std::string(audit::kPublicKeyFile);
 }
 
 audit::SignatureVerifier trusted_key(const TrailSource& source, const std::string& public_key_file) {

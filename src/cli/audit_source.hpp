@@ -23,14 +23,15 @@ struct TrailSource {
   audit::RunMeta meta;
   audit::TrailContext context;
   std::optional<std::string> bundle_key_pem;  // the key a bundle carries (not trusted by itself)
-  std::string directory;                      // the run's directory ("" for a bundle)
 };
 
 TrailSource load_trail_source(const audit::RunStore& store, const std::string& target);
 // The trail of run `id` in the store, an id resolved already (resolving lists every run).
 TrailSource load_run_trail(const audit::RunStore& store, const std::string& id);
 
-// The installation's public key (what `paddock audit key` prints).
+// Where the installation's signing key lives, and its public half (what `paddock audit key`
+// prints).
+std::string installation_key_directory();
 std::string installation_public_key_path();
 
 // The key to check checkpoints against: `public_key_file` when given; else this machine's key

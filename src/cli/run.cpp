@@ -82,6 +82,8 @@ class PolicyObserver : public sandbox::Observer {
       auto policies = policy::load_policy_set(files);
       const std::size_t count = policies->policies().size();
       run_.engine->replace(std::move(policies));
+      // What the next trail of this PreparedRun hashes (the main run after postCreateCommand).
+      run_.policy_files = files;
       record_policy(audit::Policy::Change::reload, files, count, {});
       fmt::print(stderr,
                  "paddock: policy reloaded ({} policies): applies now to exec and network decisions; file "
@@ -101,10 +103,7 @@ class PolicyObserver : public sandbox::Observer {
 
   void record_policy(audit::Policy::Change change, const std::vector<policy::PolicyFile>& files, std::size_t count,
                      std::vector<std::string> diagnostics) {
-    audit::Policy event{change, std::string(run_.profile.name), {}, files.empty() ? "" : policy_hash(files),
-                        count,  std::move(diagnostics)};
-    for (const auto& file : files) event.files.push_back(file.name);
-    trail_.record({0, std::move(event)});
+    trail_.record({0, policy_event(change, run_.profile.name, files, count, std::move(diagnostics))});
   }
 
   PreparedRun& run_;

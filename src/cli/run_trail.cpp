@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+
 #include <fmt/core.h>
 
 #include "audit/summary.hpp"
+#include "cli/audit_source.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/sha256.hpp"
@@ -19,7 +22,7 @@ namespace {
 
 audit::SigningKey installation_key() {
   try {
-    return audit::SigningKey::load_or_create(data_directory() + "/audit");
+    return audit::SigningKey::load_or_create(installation_key_directory());
   } catch (const Error& e) {
     cannot_keep_trail(e);
   }
@@ -34,6 +37,15 @@ std::string policy_hash(const std::vector<policy::PolicyFile>& files) {
     texts += '\0';
   }
   return sha256_hex(texts);
+}
+
+audit::Policy policy_event(audit::Policy::Change change, std::string_view profile,
+                           const std::vector<policy::PolicyFile>& files, std::size_t policies,
+                           std::vector<std::string> diagnostics) {
+  audit::Policy event{change,   std::string(profile),  {}, files.empty() ? "" : policy_hash(files),
+                      policies, std::move(diagnostics)};
+  for (const auto& file : files) event.files.push_back(file.name);
+  return event;
 }
 
 RunTrail::RunTrail(const PreparedRun& run, const std::vector<std::string>& command, const std::string& workspace,
@@ -64,17 +76,18 @@ RunTrail::RunTrail(const PreparedRun& run, const std::vector<std::string>& comma
   stream_.set_run_id(meta_.id);
   writer_->set_listener([this](std::string_view lines) { stream_.publish(lines); });
 
-  audit::Policy loaded;
-  loaded.profile = meta_.profile;
-  for (const auto& file : files) loaded.files.push_back(file.name);
-  loaded.hash = meta_.policy_hash;
-  loaded.policies = run.engine->policies().policies().size();
-  writer_->record({meta_.start_ns, std::move(loaded)});
+  writer_->record({meta_.start_ns, policy_event(audit::Policy::Change::load, meta_.profile, files,
+                                                run.engine->policies().policies().size())});
 }
 
 RunTrail::~RunTrail() {
   // A run that failed before its command ended still closes its trail (and says so in meta).
-  if (!finished_) finished(-1);
+  // Never throws: this may run while that failure unwinds.
+  try {
+    if (!finished_) finished(-1);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "paddock: closing the audit trail of run %s: %s\n", meta_.id.c_str(), e.what());
+  }
 }
 
 void RunTrail::record(audit::Event event) noexcept {

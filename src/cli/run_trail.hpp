@@ -33,7 +33,6 @@ class RunTrail final : public audit::Sink {
   // Records sandbox.exit, closes the trail (final checkpoint) and completes meta.json.
   void finished(int exit_status);
 
-  const std::string& id() const { return meta_.id; }
   std::string directory() const { return store_.directory(meta_.id); }
 
  private:
@@ -49,5 +48,10 @@ class RunTrail final : public audit::Sink {
 
 // SHA-256 over the run's policy texts in load order, each followed by a NUL byte.
 std::string policy_hash(const std::vector<policy::PolicyFile>& files);
+
+// The policy.load / reload / reject event of `files` (none for a reject) and their policies.
+audit::Policy policy_event(audit::Policy::Change change, std::string_view profile,
+                           const std::vector<policy::PolicyFile>& files, std::size_t policies,
+                           std::vector<std::string> diagnostics = {});
 
 }  // namespace paddock::cli
