@@ -10,7 +10,7 @@ using nlohmann::json;
 
 std::string make_bundle(const RunMeta& meta, std::string_view public_key_pem, std::string_view trail) {
   const json header = {
-      {"format", kBundleFormat}, {"meta", json::parse(meta_json(meta))}, {"public_key", std::string(public_key_pem)}};
+      {"format", kBundleFormat}, {"meta", meta_to_json(meta)}, {"public_key", std::string(public_key_pem)}};
   std::string out = header.dump();
   out += '\n';
   out += trail;
@@ -28,7 +28,7 @@ Bundle parse_bundle(std::string_view text, const std::string& where) {
     const json header = json::parse(text.substr(0, newline));
     if (header.at("format").get<std::string>() != kBundleFormat)
       throw Error(where + ": not a " + std::string(kBundleFormat) + " file");
-    return {parse_meta(header.at("meta").dump(), where), header.at("public_key").get<std::string>(),
+    return {meta_from_json(header.at("meta"), where), header.at("public_key").get<std::string>(),
             text.substr(newline + 1)};
   } catch (const json::exception& e) {
     throw Error(where + ": the bundle's header is damaged (" + std::string(e.what()) + ")");

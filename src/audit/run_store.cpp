@@ -34,7 +34,9 @@ std::string new_run_id(std::int64_t start_ns) {
   return id + "Z-" + to_hex(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
 }
 
-json to_json(const RunMeta& meta) {
+}  // namespace
+
+json meta_to_json(const RunMeta& meta) {
   json out = {{"id", meta.id},
               {"command", meta.command},
               {"workspace", meta.workspace},
@@ -53,13 +55,17 @@ json to_json(const RunMeta& meta) {
   return out;
 }
 
+namespace {
+
 std::int64_t time_member(const json& in, const char* name, const std::string& path) {
   const auto time = parse_time(in.at(name).get<std::string>());
   if (!time) throw Error(path + ": \"" + name + "\" is not an RFC 3339 time as paddock writes it");
   return *time;
 }
 
-RunMeta from_json(const json& in, const std::string& path) {
+}  // namespace
+
+RunMeta meta_from_json(const json& in, const std::string& path) try {
   RunMeta meta;
   meta.id = in.at("id").get<std::string>();
   meta.command = in.at("command").get<std::vector<std::string>>();
@@ -77,20 +83,22 @@ RunMeta from_json(const json& in, const std::string& path) {
     meta.last_hash = in.at("last_hash").get<std::string>();
   }
   return meta;
+} catch (const json::exception& e) {
+  throw Error(path + ": not a run's metadata (" + e.what() + ")");
 }
 
-}  // namespace
-
 std::string meta_json(const RunMeta& meta) {
-  return to_json(meta).dump(2) + "\n";
+  return meta_to_json(meta).dump(2) + "\n";
 }
 
 RunMeta parse_meta(std::string_view text, const std::string& where) {
+  json parsed;
   try {
-    return from_json(json::parse(text), where);
+    parsed = json::parse(text);
   } catch (const json::exception& e) {
     throw Error(where + ": not a run's metadata (" + e.what() + ")");
   }
+  return meta_from_json(parsed, where);
 }
 
 std::string_view state_name(RunState state) {

@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +38,9 @@ struct RunMeta {
 // meta.json's text, and back (Error naming `where` when it is not a run's metadata).
 std::string meta_json(const RunMeta& meta);
 RunMeta parse_meta(std::string_view text, const std::string& where);
+// The same as JSON values, for documents that embed a run's metadata (bundles, runs --json).
+nlohmann::json meta_to_json(const RunMeta& meta);
+RunMeta meta_from_json(const nlohmann::json& in, const std::string& where);
 
 enum class RunState { running, exited, crashed };
 std::string_view state_name(RunState state);

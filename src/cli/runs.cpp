@@ -32,7 +32,7 @@ int list_runs(bool json) {
   const auto runs = store.list();
   if (json) {
     for (const auto& run : runs) {
-      auto line = nlohmann::json::parse(audit::meta_json(run));
+      auto line = audit::meta_to_json(run);
       line["status"] = status_text(store, run);
       fmt::print("{}\n", line.dump());
     }
