@@ -69,6 +69,12 @@ TEST_P(Audit, EveryRunLeavesATrailThatVerifies) {
   EXPECT_EQ(runs.status, 0) << runs.err;
   EXPECT_THAT(runs.out, HasSubstr(ids[0]));
   EXPECT_THAT(runs.out, HasSubstr("exited 3"));
+  auto listed = paddock({"runs", "--json"});
+  EXPECT_EQ(listed.status, 0) << listed.err;
+  EXPECT_EQ(std::count(listed.out.begin(), listed.out.end(), '\n'), 1) << listed.out;
+  EXPECT_THAT(listed.out, HasSubstr(R"("id":")" + ids[0] + R"(")"));
+  EXPECT_THAT(listed.out, HasSubstr(R"("exit_status":3)"));
+  EXPECT_THAT(listed.out, HasSubstr(R"("status":"exited 3")"));
   auto tail = paddock({"audit", "tail", "-n", "2"});
   EXPECT_THAT(tail.out, HasSubstr("sandbox exited with status 3"));
   EXPECT_THAT(tail.out, HasSubstr("checkpoint (final, signed)"));
