@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "common/error.hpp"
+#include "in_process_run.hpp"
 #include "sandbox/layout.hpp"
 #include "sandbox/supervisor.hpp"
 
@@ -70,24 +71,8 @@ class EchoObserver : public Observer {
   std::string reply_, dns_reply_;
 };
 
-// A fresh workspace directory under /tmp.
-std::string make_workspace() {
-  char dir[] = "/tmp/paddock-egress-XXXXXX";
-  if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
-  return dir;
-}
-
-// The plan of `request` in workspace `ws`, from there, without a terminal.
-Spec plan_in(const std::string& ws, RunRequest request) {
-  request.workspace = ws;
-  Host host = Host::current();
-  host.cwd = ws;
-  host.terminal.reset();
-  return plan(request, host);
-}
-
 TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
-  const std::string ws = make_workspace();
+  const std::string ws = make_workspace("egress");
   RunRequest request;
   request.egress = Egress{3128, 53};
   // Placed files: one whose host base lacks its final newline (one is put between), one whose
@@ -128,7 +113,7 @@ TEST(Egress, SocketsFromInsideTheSandboxAreServedByTheSupervisor) {
 
 // Runs `request` (its command prints to stdout) in a fresh workspace; returns status and output.
 std::pair<int, std::string> run_printing(RunRequest request) {
-  const std::string ws = make_workspace();
+  const std::string ws = make_workspace("egress");
   Spec spec = plan_in(ws, std::move(request));
   asio::io_context io;
   Observer observer;
@@ -175,7 +160,7 @@ TEST(Egress, AnOptionalPlacedFileWhoseBaseIsGoneIsSkipped) {
 }
 
 TEST(Egress, APlacedFileWhoseHostBaseIsMissingStopsTheSetUpWithItsName) {
-  const std::string ws = make_workspace();
+  const std::string ws = make_workspace("egress");
   RunRequest request;
   request.files = {{"/etc/resolv.conf", "nameserver 127.0.0.1\n", ws + ".missing", false}};
   request.command = {"true"};

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "in_process_run.hpp"
 #include "sandbox/layout.hpp"
 #include "sandbox/supervisor.hpp"
 
@@ -19,7 +20,7 @@ namespace {
 using ::testing::ElementsAre;
 
 class RecordingObserver : public Observer {
-public:
+ public:
   bool exec_requested(const ExecEvent& event) override {
     events.push_back(event);
     return std::find(event.argv.begin(), event.argv.end(), "--forbidden") == event.argv.end();
@@ -28,19 +29,13 @@ public:
 };
 
 TEST(ExecMonitor, ReportsEveryExecAndAppliesTheVerdict) {
-  char dir[] = "/tmp/paddock-exec-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir), nullptr);
-  const std::string ws = dir;
+  const std::string ws = make_workspace("exec");
   fs::create_directories(ws + "/sub");
 
   RunRequest request;
-  request.workspace = ws;
   request.observe_exec = true;
   request.command = {"sh", "-c", "cd sub && ./../../../bin/true a 'b c' && /bin/echo --forbidden; echo status=$?"};
-  Host host = Host::current();
-  host.cwd = ws;
-  host.terminal.reset();
-  Spec spec = plan(request, host);
+  Spec spec = plan_in(ws, request);
 
   boost::asio::io_context io;
   RecordingObserver observer;
@@ -57,7 +52,8 @@ TEST(ExecMonitor, ReportsEveryExecAndAppliesTheVerdict) {
   ASSERT_EQ(observer.events.size(), 3U);
   const auto& shell = observer.events[0];
   EXPECT_EQ(shell.argv.front(), "sh");
-  EXPECT_TRUE(shell.path == "/usr/bin/sh" || shell.path == "/bin/sh") << "PATH candidates that do not exist are not events";
+  EXPECT_TRUE(shell.path == "/usr/bin/sh" || shell.path == "/bin/sh")
+      << "PATH candidates that do not exist are not events";
   EXPECT_EQ(shell.pid, 2) << "pids as seen inside the sandbox (the init is 1)";
   EXPECT_EQ(shell.ppid, 1);
   EXPECT_EQ(shell.cwd, ws);
