@@ -99,8 +99,8 @@ TEST_P(Audit, ThePolicyHashIsOfTheTextsTheRunLoaded) {
 
 TEST_P(Audit, ADeniedConnectionIsARecordNamingTheHost) {
   TestHttpServer denied;
-  auto r = paddock_run({"--env", "NO_PROXY=", "--env", "no_proxy="},
-                       {"curl", "-fsS", "-o", "/dev/null", "http://" + denied.authority() + "/"});
+  auto r =
+      paddock_run(via_proxy_to_loopback({}), {"curl", "-fsS", "-o", "/dev/null", "http://" + denied.authority() + "/"});
   EXPECT_EQ(r.status, 22) << "curl -f: the proxy's 403; " << r.err;
   EXPECT_THAT(r.err, HasSubstr("403"));
   auto query = paddock({"audit", "query", "--kind", "net", "--decision", "deny", "--json"});
@@ -177,11 +177,7 @@ TEST_P(Audit, VerifyLocatesAnEditAndACut) {
 }
 
 TEST_P(Audit, SigkillOfTheSupervisorUnderLoadLeavesATornTrailThatStillVerifies) {
-  ProcessOptions options;
-  options.env = environment();
-  options.cwd = workspace_;
-  const pid_t supervisor = spawn_background(
-      as_user({paddock_binary(), "run", "--exec-log", "--", "sh", "-c", "while :; do /bin/true; done"}), options);
+  const pid_t supervisor = spawn_paddock_run({"--exec-log"}, {"sh", "-c", "while :; do /bin/true; done"});
   std::string id;
   for (int i = 0; i < 500; ++i) {
     std::this_thread::sleep_for(10ms);
@@ -204,12 +200,8 @@ TEST_P(Audit, SigkillOfTheSupervisorUnderLoadLeavesATornTrailThatStillVerifies) 
 }
 
 TEST_P(Audit, TailFollowsALiveRunThroughItsControlSocketToTheEnd) {
-  ProcessOptions options;
-  options.env = environment();
-  options.cwd = workspace_;
-  const pid_t supervisor = spawn_background(as_user({paddock_binary(), "run", "--exec-log", "--", "sh", "-c",
-                                                     "for i in 1 2 3 4 5 6; do /bin/true; sleep 0.2; done"}),
-                                            options);
+  const pid_t supervisor =
+      spawn_paddock_run({"--exec-log"}, {"sh", "-c", "for i in 1 2 3 4 5 6; do /bin/true; sleep 0.2; done"});
   std::string socket;
   for (int i = 0; i < 500 && socket.empty(); ++i) {
     std::this_thread::sleep_for(10ms);
@@ -240,6 +232,7 @@ TEST_P(Audit, TailFollowsALiveRunThroughItsControlSocketToTheEnd) {
   follow.timeout = 20s;
   auto r = paddock({"audit", "tail", "-f", "-n", "1", "--json"}, follow);
   ::waitpid(supervisor, nullptr, 0);
+  SCOPED_TRACE("tail -f printed:\n" + r.out + "and on stderr:\n" + r.err);
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_FALSE(r.timed_out);
   EXPECT_THAT(r.err, Not(HasSubstr("no live stream")));

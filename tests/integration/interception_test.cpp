@@ -46,8 +46,7 @@ class Interception : public SandboxTest {
   }
 
   ProcessResult run(std::vector<std::string> options, const std::vector<std::string>& command) {
-    options.insert(options.end(), {"--env", "NO_PROXY=", "--env", "no_proxy="});
-    return paddock_run(options, command, trusting_the_server());
+    return paddock_run(via_proxy_to_loopback(std::move(options)), command, trusting_the_server());
   }
 
   TlsFiles tls_;
@@ -101,9 +100,8 @@ TEST_P(Interception, TheHostFieldMustBeTheDecidedAuthority) {
 TEST_P(Interception, AnUpstreamThatDoesNotVerifyIsA502NamingTheReason) {
   TestHttpServer server({.document_root = {}, .tls = tls_});
   // paddock's own trust store is the system's, which does not hold the test certificate.
-  auto r =
-      paddock_run({"--policy", policy({server.authority()}, kRequestRules), "--env", "NO_PROXY=", "--env", "no_proxy="},
-                  {"curl", "-sS", "-i", "https://" + server.authority() + "/"});
+  auto r = paddock_run(via_proxy_to_loopback({"--policy", policy({server.authority()}, kRequestRules)}),
+                       {"curl", "-sS", "-i", "https://" + server.authority() + "/"});
   EXPECT_THAT(r.out, HasSubstr("HTTP/1.1 502")) << r.err;
   EXPECT_THAT(r.err, HasSubstr("certificate")) << "the denial line says why";
   EXPECT_TRUE(server.requests().empty());

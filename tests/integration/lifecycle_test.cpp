@@ -123,12 +123,7 @@ TEST_P(Lifecycle, KilledSupervisorLeavesNothingBehind) {
   fs::remove_all(workspace_ + "/.git/hooks");  // forces a placeholder
   auto before = entries(workspace_);
 
-  ProcessOptions options;
-  options.env = environment();
-  options.cwd = workspace_;
-  pid_t supervisor = spawn_background(
-      as_user({paddock_binary(), "run", "--pids", "100", "--", "sh", "-c", "sleep 1000 & sleep 1000 & sleep 1000"}),
-      options);
+  pid_t supervisor = spawn_paddock_run({"--pids", "100"}, {"sh", "-c", "sleep 1000 & sleep 1000 & sleep 1000"});
   // Wait for the sandbox to be up: its init is a child of the supervisor.
   std::vector<pid_t> sandbox;
   for (int i = 0; i < 200 && sandbox.empty(); ++i) {

@@ -29,7 +29,7 @@ permit (principal, action == Action::"HttpRequest", resource) when { context.hos
     return path;
   }
   std::vector<std::string> through_proxy(const std::string& policy) {
-    return {"--policy", policy, "--env", "NO_PROXY=", "--env", "no_proxy="};
+    return via_proxy_to_loopback({"--policy", policy});
   }
 };
 INSTANTIATE_TEST_SUITE_P(Modes, Network, ::testing::Values(Mode::root, Mode::unprivileged), mode_name);

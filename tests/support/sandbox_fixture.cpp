@@ -85,6 +85,19 @@ ProcessResult SandboxTest::paddock_run(const std::vector<std::string>& options, 
   return paddock(args, std::move(process));
 }
 
+pid_t SandboxTest::spawn_paddock_run(const std::vector<std::string>& options, const std::vector<std::string>& command) {
+  std::vector<std::string> argv = {paddock_binary(), "run"};
+  argv.insert(argv.end(), options.begin(), options.end());
+  argv.emplace_back("--");
+  argv.insert(argv.end(), command.begin(), command.end());
+  return spawn_background(as_user(argv), {.env = environment(), .cwd = workspace_});
+}
+
+std::vector<std::string> SandboxTest::via_proxy_to_loopback(std::vector<std::string> options) {
+  options.insert(options.end(), {"--env", "NO_PROXY=", "--env", "no_proxy="});
+  return options;
+}
+
 ProcessResult SandboxTest::probe(const std::vector<std::string>& args, const std::vector<std::string>& options) {
   std::vector<std::string> opts = {"--mount", probe_binary() + ":/paddock-probe:ro"};
   opts.insert(opts.end(), options.begin(), options.end());

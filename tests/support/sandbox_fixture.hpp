@@ -29,6 +29,11 @@ class SandboxTest : public ::testing::TestWithParam<Mode> {
   // `paddock run <options> -- <command>` from the workspace, as this test's user.
   ProcessResult paddock_run(const std::vector<std::string>& options, const std::vector<std::string>& command,
                             ProcessOptions process = {});
+  // `paddock run <options> -- <command>` in the background (stdio on /dev/null); its pid.
+  pid_t spawn_paddock_run(const std::vector<std::string>& options, const std::vector<std::string>& command);
+  // `options` plus emptied NO_PROXY/no_proxy: the test servers listen on the host's 127.0.0.1,
+  // which the sandbox reaches only through the proxy (its own 127.0.0.1 is its own loopback).
+  static std::vector<std::string> via_proxy_to_loopback(std::vector<std::string> options);
   // Same, with the probe binary mounted at /paddock-probe.
   ProcessResult probe(const std::vector<std::string>& args, const std::vector<std::string>& options = {});
   // Any paddock subcommand, as this test's user.
