@@ -7,12 +7,16 @@
 #include <openssl/evp.h>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <future>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "audit/checkpoint.hpp"
@@ -292,6 +296,109 @@ TEST_F(Trail, ManyThreadsRecordingAtOnceLoseNothingAndKeepEachThreadsOrder) {
     last[static_cast<std::size_t>(pid / kEach)] = pid;
   }
   EXPECT_EQ(execs, std::uint64_t{kThreads} * kEach);
+}
+
+TEST_F(Trail, AProducerWaitingOnAFullQueueWhileCloseRunsIsWrittenOrCountedAsDropped) {
+  const std::string path = dir_ + "/closing.jsonl";
+  std::promise<void> release;
+  const std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> listening{false};
+  TrailWriter writer(path, std::string(kRun), key_, {1ms, 1000, 1h, false, 4});
+  // The listener holds the writer thread until released: the queue fills behind it.
+  writer.set_listener([&](std::string_view) {
+    listening = true;
+    released.wait();
+  });
+  writer.start();
+  writer.record(exec_event(0));
+  for (int i = 0; i < 5000 && !listening; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(listening);
+  for (int i = 1; i <= 4; ++i) writer.record(exec_event(i));  // the queue is full (4)
+  std::thread producer([&] { writer.record(exec_event(5)); });
+  // There is nothing to await for "the producer waits inside record()" or "close() has begun".
+  std::this_thread::sleep_for(50ms);
+  TrailWriter::Totals totals;
+  std::thread closer([&] { totals = writer.close(); });
+  std::this_thread::sleep_for(50ms);
+  release.set_value();
+  closer.join();
+  producer.join();
+
+  const std::string trail = read_file(path);
+  const auto lines = lines_of(trail);
+  const auto execs = static_cast<std::uint64_t>(std::count_if(
+      lines.begin(), lines.end(), [](const std::string& line) { return parse_record(line)->kind == "exec"; }));
+  EXPECT_EQ(execs + totals.dropped, 6u) << execs << " on disk, " << totals.dropped << " reported dropped";
+  EXPECT_EQ(totals.records, lines.size());
+  const auto report = verify(trail, totals.records);
+  EXPECT_EQ(report.status, TrailStatus::ok) << report.problem;
+  writer.record(exec_event(6));
+  EXPECT_EQ(writer.close().dropped, totals.dropped + 1) << "a record() after close() is counted too";
+}
+
+TEST_F(Trail, AfterAWriteErrorCloseReportsTheRecordsOnDisk) {
+  // The file size limit makes write() stop short mid-line, then fail with EFBIG.
+  const std::string path = dir_ + "/limited.jsonl";
+  constexpr rlim_t kLimit = 100'000;
+  int report_pipe[2];
+  ASSERT_EQ(::pipe(report_pipe), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{kLimit, kLimit};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(2);
+    TrailWriter writer(path, std::string(kRun), key_, {1ms, 100, 1h, false});
+    for (int i = 0; i < 3000; ++i) writer.record(exec_event(i));
+    writer.start();
+    const auto totals = writer.close();
+    const std::string text = std::to_string(totals.records) + " " + totals.last_hash + " " + totals.error;
+    ::_exit(::write(report_pipe[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()) ? 0 : 3);
+  }
+  ::close(report_pipe[1]);
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(report_pipe[0], buffer, sizeof buffer)) > 0;)
+    text.append(buffer, static_cast<std::size_t>(n));
+  ::close(report_pipe[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  std::istringstream fields(text);
+  std::uint64_t records = 0;
+  std::string last_hash, error;
+  fields >> records >> last_hash;
+  std::getline(fields, error);
+  EXPECT_NE(error.find("EFBIG"), std::string::npos) << error;
+
+  const std::string trail = read_file(path);
+  EXPECT_EQ(trail.size(), kLimit);
+  const auto complete = trail.substr(0, trail.rfind('\n') + 1);
+  const auto lines = lines_of(complete);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(records, lines.size());
+  EXPECT_EQ(last_hash, parse_record(lines.back())->hash);
+  const auto report = verify(trail, std::nullopt);
+  EXPECT_EQ(report.status, TrailStatus::torn) << report.problem;
+  EXPECT_EQ(report.records, records);
+}
+
+TEST_F(Trail, AnExceptionOnTheWriterOrItsHelperIsTheWritersError) {
+  // 10 queued events are one chunk, handed to the listener by the writer thread; 3,000 are three,
+  // and the helper thread hands over the first.
+  for (const int queued : {10, 3000}) {
+    SCOPED_TRACE(queued);
+    const std::string path = dir_ + "/throws-" + std::to_string(queued) + ".jsonl";
+    TrailWriter writer(path, std::string(kRun), key_, {1ms, 100000, 1h, false, 16});
+    writer.set_listener([](std::string_view) { throw std::runtime_error("the stream broke"); });
+    for (int i = 0; i < queued; ++i) writer.record(exec_event(i));
+    writer.start();
+    // A writer that has stopped must not leave producers waiting on its full queue.
+    for (int i = 0; i < 100; ++i) writer.record(exec_event(queued + i));
+    const auto totals = writer.close();
+    EXPECT_NE(totals.error.find("the stream broke"), std::string::npos) << totals.error;
+    EXPECT_EQ(totals.records, lines_of(read_file(path)).size());
+  }
 }
 
 TEST_F(Trail, SigkillWhileWritingLeavesATornTrailWhosePrefixVerifies) {
