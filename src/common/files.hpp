@@ -19,6 +19,10 @@ void make_directories(const std::string& path, mode_t mode);
 // Writes `content` to `path` atomically with `mode`: a reader sees the old file or the new one.
 void write_file_atomically(const std::string& path, const std::string& content, mode_t mode);
 
+// Writes `content` (synced, with `mode`) to a new file of a unique name beside `path`, to be
+// renamed or linked into place, and returns its name.
+std::string write_file_beside(const std::string& path, const std::string& content, mode_t mode);
+
 // The whole file; throws SysError naming the path.
 std::string read_file(const std::string& path);
 

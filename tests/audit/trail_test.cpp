@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <future>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -46,6 +47,61 @@ Event exec_event(int i) {
   e.decision.allowed = i % 5 != 0;
   if (!e.decision.allowed) e.decision.policies = {{"deny-tool", "strict.cedar:3"}};
   return {1'800'000'000'000'000'000 + i, e};
+}
+
+// A forked child's report to the test: written through a pipe as it exits, read to the end.
+[[noreturn]] void exit_reporting(int pipe_end, const std::string& text) {
+  ::_exit(::write(pipe_end, text.data(), text.size()) == static_cast<ssize_t>(text.size()) ? 0 : 3);
+}
+std::string read_to_end(int pipe_end) {
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(pipe_end, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+  ::close(pipe_end);
+  return text;
+}
+
+// Every public key (a line each) that `processes` forked processes of `threads` threads each got
+// from load_or_create(directory), all released at once.
+std::string keys_made_at_once(const std::string& directory, int processes, int threads) {
+  int start[2], results[2];
+  if (::pipe(start) != 0 || ::pipe(results) != 0) throw SysError("pipe");
+  std::vector<pid_t> children;
+  for (int p = 0; p < processes; ++p) {
+    const pid_t child = ::fork();
+    if (child < 0) throw SysError("fork");
+    if (child > 0) {
+      children.push_back(child);
+      continue;
+    }
+    ::close(start[1]);
+    char byte;
+    if (::read(start[0], &byte, 1) != 0) ::_exit(2);  // end of file: the parent's go
+    std::vector<std::string> keys(static_cast<std::size_t>(threads));
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t)
+      workers.emplace_back([&, t] {
+        try {
+          keys[static_cast<std::size_t>(t)] = SigningKey::load_or_create(directory).public_key_hex() + "\n";
+        } catch (const std::exception& e) {
+          keys[static_cast<std::size_t>(t)] = std::string("error: ") + e.what() + "\n";
+        }
+      });
+    for (auto& worker : workers) worker.join();
+    std::string text;
+    for (const auto& key : keys) text += key;
+    exit_reporting(results[1], text);
+  }
+  ::close(start[0]);
+  ::close(start[1]);
+  ::close(results[1]);
+  std::string keys = read_to_end(results[0]);
+  for (const pid_t child : children) {
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  }
+  return keys;
 }
 
 class Trail : public ::testing::Test {
@@ -115,6 +171,27 @@ TEST_F(Trail, TheSigningKeyIsMadeOnceAndAnotherKindOfKeyIsAnErrorNamingItsFile) 
                 dir + "/" + std::string(kPrivateKeyFile) +
                     ": not an Ed25519 private key in PEM; move it away and paddock makes a new one");
     }
+  }
+}
+
+TEST_F(Trail, FirstRunsAtOnceAllGetTheOneSigningKeyOnDisk) {
+  // Each first run stats, finds no key, makes one: all at once, in processes and threads.
+  const fs::path base = fs::path(dir_) / "key-race";
+  constexpr int kProcesses = 6, kThreads = 4;
+  for (int round = 0; round < 5; ++round) {
+    SCOPED_TRACE(round);
+    const std::string directory = (base / std::to_string(round) / "audit").string();
+    const auto keys = lines_of(keys_made_at_once(directory, kProcesses, kThreads));
+    ASSERT_EQ(keys.size(), std::size_t{kProcesses * kThreads});
+    const std::set<std::string> distinct(keys.begin(), keys.end());
+    EXPECT_EQ(distinct.size(), 1u) << "one of them: " << *distinct.rbegin();
+    const std::string on_disk = SigningKey::load_or_create(directory).public_key_hex();
+    EXPECT_EQ(keys.front(), on_disk);
+    EXPECT_EQ(SignatureVerifier::from_pem(read_file(directory + "/" + std::string(kPublicKeyFile))).public_key_hex(),
+              on_disk);
+    std::vector<std::string> left;
+    for (const auto& entry : fs::directory_iterator(directory)) left.push_back(entry.path().filename().string());
+    EXPECT_EQ(left.size(), 2u) << "no temporary file stays behind";
   }
 }
 
@@ -352,15 +429,10 @@ TEST_F(Trail, AfterAWriteErrorCloseReportsTheRecordsOnDisk) {
     for (int i = 0; i < 3000; ++i) writer.record(exec_event(i));
     writer.start();
     const auto totals = writer.close();
-    const std::string text = std::to_string(totals.records) + " " + totals.last_hash + " " + totals.error;
-    ::_exit(::write(report_pipe[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()) ? 0 : 3);
+    exit_reporting(report_pipe[1], std::to_string(totals.records) + " " + totals.last_hash + " " + totals.error);
   }
   ::close(report_pipe[1]);
-  std::string text;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(report_pipe[0], buffer, sizeof buffer)) > 0;)
-    text.append(buffer, static_cast<std::size_t>(n));
-  ::close(report_pipe[0]);
+  const std::string text = read_to_end(report_pipe[0]);
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
