@@ -343,6 +343,46 @@ TEST_F(Trail, ASuffixRewrittenWithFreshHashesFailsAtTheNextCheckpoint) {
   EXPECT_NE(report.problem.find("invalid signature"), std::string::npos) << report.problem;
 }
 
+TEST_F(Trail, ALargeTrailReadInParallelLocatesTheFirstBadRecordExactly) {
+  // 50,000 records (over 16 MB): windows of 8 MB, each read in parts on several threads.
+  const std::string path = dir_ + "/large.jsonl";
+  std::uint64_t total = 0;
+  {
+    TrailWriter writer(path, std::string(kRun), key_, {1ms, 10000, 1h, false});
+    writer.start();
+    for (int i = 0; i < 50'000; ++i) writer.record(exec_event(i));
+    total = writer.close().records;
+  }
+  const std::string trail = read_file(path);
+  ASSERT_GT(trail.size(), std::size_t{16} << 20);
+  const auto report = verify(trail, total);
+  EXPECT_EQ(report.status, TrailStatus::ok) << report.problem;
+  EXPECT_EQ(report.records, total);
+
+  std::vector<std::size_t> line_starts{0};
+  for (std::size_t at = 0; (at = trail.find('\n', at)) != std::string::npos && at + 1 < trail.size(); ++at)
+    line_starts.push_back(at + 1);
+  ASSERT_EQ(line_starts.size(), total);
+  std::mt19937 random(7);
+  for (int round = 0; round < 40; ++round) {
+    // Two edits: the earlier one is the one reported, whichever part or window holds the later.
+    std::size_t first = random() % total, second = random() % total;
+    if (first > second) std::swap(first, second);
+    if (first == second) continue;
+    std::string tampered = trail;
+    tampered[line_starts[first] + 30] ^= 1;
+    tampered[line_starts[second] + 30] ^= 1;
+    const auto bad = verify(tampered, total);
+    EXPECT_EQ(bad.status, TrailStatus::tampered);
+    EXPECT_EQ(bad.bad_line, first + 1) << bad.problem;
+  }
+  // Cut inside the last line of a run that never closed its trail: torn, with every record before intact.
+  const auto torn = verify(std::string_view(trail).substr(0, trail.size() - 20), std::nullopt);
+  EXPECT_EQ(torn.status, TrailStatus::torn) << torn.problem;
+  EXPECT_EQ(torn.records, total - 1);
+  EXPECT_EQ(torn.bad_line, total);
+}
+
 TEST_F(Trail, ManyThreadsRecordingAtOnceLoseNothingAndKeepEachThreadsOrder) {
   const std::string path = dir_ + "/concurrent.jsonl";
   constexpr int kThreads = 8, kEach = 5000;
