@@ -4,6 +4,8 @@
 #include <openssl/pem.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 
 #include "common/error.hpp"
@@ -26,9 +28,14 @@ std::string raw_public_hex(const EVP_PKEY& key) {
 std::string pem_of_public_key(const EVP_PKEY& key) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_PUBKEY(bio.get(), &key) != 1) throw Error(openssl_error("cannot write a public key"));
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(size));
+  return bio_text(*bio);
+}
+
+PKey load_private_key(const std::string& path) {
+  PKey key = private_key_from_pem(read_file(path), "ED25519");
+  if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
+    throw Error(path + ": not an Ed25519 private key in PEM; move it away and paddock makes a new one");
+  return key;
 }
 
 }  // namespace
@@ -44,16 +51,22 @@ SigningKey SigningKey::generate() {
 SigningKey SigningKey::load_or_create(const std::string& directory) {
   const std::string private_path = directory + "/" + std::string(kPrivateKeyFile);
   struct stat st {};
-  if (::stat(private_path.c_str(), &st) == 0) {
-    PKey key = private_key_from_pem(read_file(private_path), "ED25519");
-    if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
-      throw Error(private_path + ": not an Ed25519 private key in PEM; move it away and paddock makes a new one");
-    return SigningKey(std::move(key));
-  }
+  if (::stat(private_path.c_str(), &st) == 0) return SigningKey(load_private_key(private_path));
   if (errno != ENOENT) throw SysError("stat " + private_path);
   make_directories(directory, 0700);
   SigningKey key = generate();
-  write_file_atomically(private_path, to_pem(*key.key_), 0600);
+  const std::string pem = to_pem(*key.key_);
+  if (pem.empty()) throw Error(openssl_error("cannot write the audit signing key"));
+  // Linked into place, not renamed: of first runs at once the first link wins and the others
+  // load its key, so that no run signs with a key the installation does not keep.
+  const std::string temporary = write_file_beside(private_path, pem, 0600);
+  const int linked = ::link(temporary.c_str(), private_path.c_str());
+  const int link_error = errno;
+  if (::unlink(temporary.c_str()) != 0) throw SysError("remove " + temporary);
+  if (linked != 0) {
+    if (link_error != EEXIST) throw SysError("link " + temporary + " to " + private_path, link_error);
+    return SigningKey(load_private_key(private_path));
+  }
   write_file_atomically(directory + "/" + std::string(kPublicKeyFile), key.public_key_pem(), 0644);
   return key;
 }
@@ -86,7 +99,7 @@ SignatureVerifier SignatureVerifier::from_hex(std::string_view public_key_hex) {
 }
 
 SignatureVerifier SignatureVerifier::from_pem(std::string_view pem) {
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  const BioPtr bio = memory_reader(pem);
   PKey key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
     throw Error("not an Ed25519 public key in PEM (what `paddock audit key` prints)");

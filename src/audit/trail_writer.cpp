@@ -27,7 +27,8 @@ TrailWriter::TrailWriter(const std::string& path, std::string run_id, const Sign
       key_(key),
       options_(options),
       prev_(genesis_hash(run_id_)),
-      last_checkpoint_(std::chrono::steady_clock::now()) {
+      last_checkpoint_(std::chrono::steady_clock::now()),
+      last_written_hash_(prev_) {
   if (!fd_) throw SysError("create the audit trail " + path);
 }
 
@@ -38,60 +39,93 @@ TrailWriter::~TrailWriter() {
 void TrailWriter::record(Event event) noexcept {
   if (event.time_ns == 0) event.time_ns = now_ns();
   std::unique_lock lock(mutex_);
-  if (closed_) return;
   // Back-pressure only when the writer is far behind: the trail loses nothing.
-  if (running_ && queue_.size() >= options_.queue_limit)
-    space_.wait(lock, [&] { return queue_.size() < options_.queue_limit || !running_; });
+  if (started_ && !sealed_ && queue_.size() >= options_.queue_limit) {
+    ++waiting_producers_;
+    space_.wait(lock, [&] { return queue_.size() < options_.queue_limit || sealed_; });
+    // close() reports the drops once no producer is left waiting.
+    if (--waiting_producers_ == 0 && sealed_) space_.notify_all();
+  }
+  if (sealed_) {
+    ++dropped_;
+    return;
+  }
   queue_.push_back(std::move(event));
 }
 
 void TrailWriter::start() {
   std::lock_guard lock(mutex_);
-  if (running_ || closed_) return;
-  running_ = true;
+  if (started_ || closed_) return;
+  started_ = true;
   thread_ = std::thread([this] { run(); });
 }
 
 void TrailWriter::run() {
   std::vector<Event> batch;
   bool behind = false;  // the last batch was large: take the next one at once
-  for (;;) {
-    bool final;
+  bool final = false;
+  while (!final) {
     {
       std::unique_lock lock(mutex_);
-      if (!behind) wake_.wait_for(lock, options_.commit_interval, [&] { return stopping_; });
+      if (!behind) wake_.wait_for(lock, options_.commit_interval, [&] { return closed_; });
       batch.swap(queue_);
-      final = stopping_;
+      final = closed_;
+      sealed_ = final;
     }
     behind = batch.size() >= kLargeBatch;
     space_.notify_all();
-    commit(batch, final);
+    if (!commit_or_fail(batch, final)) return seal_after_failure();
     batch.clear();
-    if (final) return;
   }
 }
 
 TrailWriter::Totals TrailWriter::close() {
-  bool was_running;
-  {
-    std::lock_guard lock(mutex_);
-    if (closed_) return {seq_, prev_, error_};
-    closed_ = true;
-    stopping_ = true;
-    was_running = running_;
+  bool was_started;
+  std::vector<Event> batch;
+  std::unique_lock lock(mutex_);
+  if (closed_) return totals(lock);
+  closed_ = true;
+  was_started = started_;
+  if (!was_started) {
+    sealed_ = true;
+    batch.swap(queue_);
   }
-  if (was_running) {
+  lock.unlock();
+  if (was_started) {
     wake_.notify_all();
     thread_.join();
-  } else {
-    commit(queue_, true);
+  } else if (!commit_or_fail(batch, true)) {
+    seal_after_failure();
   }
+  lock.lock();
+  return totals(lock);
+}
+
+TrailWriter::Totals TrailWriter::totals(std::unique_lock<std::mutex>& lock) {
+  space_.wait(lock, [&] { return waiting_producers_ == 0; });
+  return {records_written_, last_written_hash_, error_, dropped_};
+}
+
+void TrailWriter::seal_after_failure() {
   {
     std::lock_guard lock(mutex_);
-    running_ = false;
+    sealed_ = true;
+    dropped_ += queue_.size();
+    queue_.clear();
   }
   space_.notify_all();
-  return {seq_, prev_, error_};
+}
+
+bool TrailWriter::commit_or_fail(std::vector<Event>& events, bool final) noexcept {
+  try {
+    commit(events, final);
+    return true;
+  } catch (const std::exception& e) {
+    fail(std::string("the audit writer stopped: ") + e.what());
+  } catch (...) {
+    fail("the audit writer stopped on an unknown exception");
+  }
+  return false;
 }
 
 void TrailWriter::append(std::string_view kind, std::int64_t time_ns, std::string_view event_json) {
@@ -111,23 +145,28 @@ void TrailWriter::commit(std::vector<Event>& events, bool final) {
   const std::size_t chunk_count = (events.size() + kChunk - 1) / kChunk;
   const auto chunk_size = [&](std::size_t c) { return std::min(kChunk, events.size() - c * kChunk); };
   if (chunk_count > 0) chunks_[0].encode(events.data(), chunk_size(0));
-  for (std::size_t c = 0; c < chunk_count; ++c) {
-    if (c + 1 < chunk_count || !written_.empty())
-      helper_.submit([this, &events, &chunk_size, c, chunk_count] {
-        write_out(written_, false);
-        if (c + 1 < chunk_count) chunks_[(c + 1) % 2].encode(events.data() + (c + 1) * kChunk, chunk_size(c + 1));
-        // Chunk c-1 is done with: free its events' memory here rather than on the chain's thread.
-        if (c > 0)
-          for (std::size_t i = (c - 1) * kChunk; i < c * kChunk; ++i) events[i].body.emplace<SandboxExit>();
-      });
-    const EncodedChunk& chunk = chunks_[c % 2];
-    for (std::size_t i = 0; i < chunk_size(c); ++i) {
-      const Event& event = events[c * kChunk + i];
-      append(kind(event), event.time_ns, chunk.event(i));
-      if (since_checkpoint_ >= options_.checkpoint_records) checkpoint(false);
+  try {
+    for (std::size_t c = 0; c < chunk_count; ++c) {
+      if (c + 1 < chunk_count || !written_.empty())
+        helper_.submit([this, &events, &chunk_size, c, chunk_count] {
+          write_out(written_, false);
+          if (c + 1 < chunk_count) chunks_[(c + 1) % 2].encode(events.data() + (c + 1) * kChunk, chunk_size(c + 1));
+          // Chunk c-1 is done with: free its events' memory here rather than on the chain's thread.
+          if (c > 0)
+            for (std::size_t i = (c - 1) * kChunk; i < c * kChunk; ++i) events[i].body.emplace<SandboxExit>();
+        });
+      const EncodedChunk& chunk = chunks_[c % 2];
+      for (std::size_t i = 0; i < chunk_size(c); ++i) {
+        const Event& event = events[c * kChunk + i];
+        append(kind(event), event.time_ns, chunk.event(i));
+        if (since_checkpoint_ >= options_.checkpoint_records) checkpoint(false);
+      }
+      if (const auto failure = helper_.wait()) std::rethrow_exception(failure);
+      buffer_.swap(written_);  // written_ was emptied by the helper
     }
-    helper_.wait();
-    buffer_.swap(written_);  // written_ was emptied by the helper
+  } catch (...) {
+    (void)helper_.wait();  // its job refers to this frame
+    throw;
   }
   buffer_.swap(written_);
   if (final ||
@@ -155,11 +194,12 @@ void TrailWriter::write_out(std::string& buffer, bool sync) {
       const ssize_t n = ::write(fd_.get(), rest.data(), rest.size());
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        error_ = "write: " + errno_text(n < 0 ? errno : EIO);
+        fail("write: " + errno_text(n < 0 ? errno : EIO));
         break;
       }
       rest.remove_prefix(static_cast<std::size_t>(n));
     }
+    note_written(std::string_view(buffer).substr(0, buffer.size() - rest.size()));
     // Start the disk's writeback of a chunk at once, so that the batch's one fdatasync finds
     // little left to do. Only a hint: where the file system refuses it, fdatasync does it all.
     if (error_.empty() && !sync && start_writeback_ &&
@@ -167,12 +207,27 @@ void TrailWriter::write_out(std::string& buffer, bool sync) {
                           SYNC_FILE_RANGE_WRITE) != 0)
       start_writeback_ = false;
     written_bytes_ += buffer.size();
-    if (error_.empty() && sync && ::fdatasync(fd_.get()) != 0) error_ = "fdatasync: " + errno_text(errno);
-    if (!error_.empty())
-      fmt::print(stderr, "paddock: the audit trail cannot be written ({}); events from now on are lost\n", error_);
+    if (error_.empty() && sync && ::fdatasync(fd_.get()) != 0) fail("fdatasync: " + errno_text(errno));
   }
-  if (error_.empty() && listener_ && !buffer.empty()) listener_(buffer);
+  if (error_.empty() && listener_) listener_(buffer);
   buffer.clear();
+}
+
+void TrailWriter::note_written(std::string_view written) {
+  // The file holds whole lines up to the last newline written (a buffer starts at a line).
+  const std::size_t end = written.rfind('\n');
+  if (end == std::string_view::npos) return;
+  const std::string_view lines = written.substr(0, end);
+  const auto last = parse_record(lines.substr(lines.rfind('\n') + 1));  // npos + 1: the only line
+  if (!last) return;
+  records_written_ = last->seq;
+  last_written_hash_.assign(last->hash);
+}
+
+void TrailWriter::fail(std::string error) {
+  if (!error_.empty()) return;
+  error_ = std::move(error);
+  fmt::print(stderr, "paddock: the audit trail cannot be written ({}); events from now on are lost\n", error_);
 }
 
 }  // namespace paddock::audit

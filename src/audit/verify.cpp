@@ -9,6 +9,7 @@
 
 #include "audit/checkpoint.hpp"
 #include "audit/record.hpp"
+#include "audit/writer_pipeline.hpp"
 
 namespace paddock::audit {
 namespace {
@@ -19,24 +20,22 @@ class Verifier {
       : context_(context), key_(key), prev_(genesis_hash(context.run_id)) {}
 
   VerifyReport run(std::string_view trail) {
-    // Parsing and hashing each line is independent of the others: worker threads do it for a
-    // window of lines, then the chain, the sequence and the checkpoints are checked in order.
-    const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-    std::vector<Line> window;
+    // Splitting, parsing and hashing a line does not depend on the others: a window of whole
+    // lines is cut into parts read at once (part 0 on this thread, each other on a helper made
+    // once per verification), then the chain, the sequence and the checkpoints are checked in order.
+    std::vector<std::vector<Line>> parts(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    std::vector<HelperThread> helpers(parts.size() - 1);
     std::uint64_t line_number = 0;
-    while (!trail.empty()) {
-      window.clear();
-      while (!trail.empty() && window.size() < kWindow) {
-        const auto* newline = static_cast<const char*>(std::memchr(trail.data(), '\n', trail.size()));
-        if (newline == nullptr) break;
-        window.push_back({std::string_view(trail.data(), static_cast<std::size_t>(newline - trail.data())), {}, false});
-        trail.remove_prefix(window.back().text.size() + 1);
-      }
-      hash_lines(window, workers);
-      for (const Line& line : window)
-        if (!check_line(++line_number, line)) return report_;
-      if (window.empty()) return torn_tail(line_number + 1, trail.size());
+    for (;;) {
+      const std::size_t window = whole_lines_through(trail, kWindowBytes - 1);
+      if (window == 0) break;
+      read_in_parts(trail.substr(0, window), parts, helpers);
+      trail.remove_prefix(window);
+      for (const auto& part : parts)
+        for (const Line& line : part)
+          if (!check_line(++line_number, line)) return report_;
     }
+    if (!trail.empty()) return torn_tail(line_number + 1, trail.size());
     return end_of_trail();
   }
 
@@ -53,31 +52,59 @@ class Verifier {
     std::optional<RecordView> record;
     bool hash_ok = false;
   };
-  static constexpr std::size_t kWindow = 16384;
+  // About 16,000 records; a window smaller than kPartBytes is read by this thread alone.
+  static constexpr std::size_t kWindowBytes = std::size_t{8} << 20;
+  static constexpr std::size_t kPartBytes = std::size_t{256} << 10;
 
-  static void hash_range(Line* begin, Line* end) {
+  // The length of `text`'s prefix that ends with the line holding byte `at`, else with the last
+  // whole line; 0 when `text` holds none.
+  static std::size_t whole_lines_through(std::string_view text, std::size_t at) {
+    if (at < text.size()) {
+      const std::size_t newline = text.find('\n', at);
+      if (newline != std::string_view::npos) return newline + 1;
+    }
+    return text.rfind('\n') + 1;  // npos + 1: none
+  }
+
+  // Splits `text` (whole lines) into lines, parsing and hashing each.
+  static void read_lines(std::string_view text, std::vector<Line>& lines) {
+    lines.clear();
     RecordHasher hasher;
     char hash[kHashLength];
-    for (Line* line = begin; line != end; ++line) {
-      line->record = parse_record(line->text);
-      if (!line->record) continue;
-      const RecordView& r = *line->record;
+    while (!text.empty()) {
+      const auto* newline = static_cast<const char*>(std::memchr(text.data(), '\n', text.size()));
+      Line& line = lines.emplace_back();
+      line.text = text.substr(0, static_cast<std::size_t>(newline - text.data()));
+      text.remove_prefix(line.text.size() + 1);
+      line.record = parse_record(line.text);
+      if (!line.record) continue;
+      const RecordView& r = *line.record;
       hasher.hash(r.seq, r.time, r.kind, r.prev, r.event, hash);
-      line->hash_ok = std::string_view(hash, kHashLength) == r.hash;
+      line.hash_ok = std::string_view(hash, kHashLength) == r.hash;
     }
   }
 
-  static void hash_lines(std::vector<Line>& lines, unsigned workers) {
-    if (lines.size() < 1024 || workers == 1) return hash_range(lines.data(), lines.data() + lines.size());
-    std::vector<std::thread> threads;
-    const std::size_t share = (lines.size() + workers - 1) / workers;
-    for (unsigned w = 1; w < workers; ++w) {
-      Line* begin = lines.data() + std::min(lines.size(), w * share);
-      Line* end = lines.data() + std::min(lines.size(), (w + 1) * share);
-      threads.emplace_back([begin, end] { hash_range(begin, end); });
+  // read_lines() over `text` (whole lines), cut at line ends into about equal parts, at once.
+  static void read_in_parts(std::string_view text, std::vector<std::vector<Line>>& parts,
+                            std::vector<HelperThread>& helpers) {
+    // A small text is one part: waking a helper would cost more than it saves.
+    const std::size_t count = text.size() < kPartBytes ? 1 : parts.size();
+    std::string_view first;
+    std::size_t begin = 0;
+    for (std::size_t p = 0; p < count; ++p) {
+      const std::size_t end =
+          p + 1 == count ? text.size() : std::max(begin, whole_lines_through(text, text.size() * (p + 1) / count - 1));
+      const std::string_view part = text.substr(begin, end - begin);
+      begin = end;
+      if (p == 0)
+        first = part;
+      else
+        helpers[p - 1].submit([part, &lines = parts[p]] { read_lines(part, lines); });
     }
-    hash_range(lines.data(), lines.data() + std::min(lines.size(), share));
-    for (auto& thread : threads) thread.join();
+    for (std::size_t p = count; p < parts.size(); ++p) parts[p].clear();
+    read_lines(first, parts[0]);
+    for (std::size_t p = 1; p < count; ++p)
+      if (const auto failure = helpers[p - 1].wait()) std::rethrow_exception(failure);
   }
 
   bool check_line(std::uint64_t line, const Line& checked) {

@@ -1,5 +1,7 @@
 #include "audit/writer_pipeline.hpp"
 
+#include <utility>
+
 #include "audit/event_json.hpp"
 
 namespace paddock::audit {
@@ -32,9 +34,10 @@ void HelperThread::submit(std::function<void()> job) {
   changed_.notify_all();
 }
 
-void HelperThread::wait() {
+std::exception_ptr HelperThread::wait() noexcept {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return !pending_; });
+  return std::exchange(failure_, nullptr);
 }
 
 void HelperThread::loop() {
@@ -43,8 +46,14 @@ void HelperThread::loop() {
     changed_.wait(lock, [&] { return pending_ || quit_; });
     if (quit_) return;
     lock.unlock();
-    job_();
+    std::exception_ptr failure;
+    try {
+      job_();
+    } catch (...) {  // handed to the thread that waits: none may reach std::terminate here
+      failure = std::current_exception();
+    }
     lock.lock();
+    failure_ = std::move(failure);
     pending_ = false;
     changed_.notify_all();
   }

@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -38,7 +39,8 @@ class HelperThread {
 
   // Runs `job` on the helper; whatever it touches stays untouched until wait() returns.
   void submit(std::function<void()> job);
-  void wait();
+  // Waits for the job; returns what it threw (null when it did not), for the caller to handle.
+  [[nodiscard]] std::exception_ptr wait() noexcept;
 
  private:
   void loop();
@@ -47,6 +49,7 @@ class HelperThread {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::function<void()> job_;
+  std::exception_ptr failure_;  // what the last job threw
   bool pending_ = false;
   bool quit_ = false;
 };

@@ -122,6 +122,9 @@ void RunTrail::finished(int exit_status) {
   const auto totals = writer_->close();
   if (!totals.error.empty())
     fmt::print(stderr, "paddock: the audit trail of run {} is incomplete: {}\n", meta_.id, totals.error);
+  if (totals.dropped != 0)
+    fmt::print(stderr, "paddock: {} events of run {} came after its audit trail had closed and are not in it\n",
+               totals.dropped, meta_.id);
   meta_.end_ns = end;
   meta_.exit_status = exit_status;
   meta_.records = totals.records;

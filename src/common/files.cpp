@@ -46,8 +46,18 @@ void make_directories(const std::string& path, mode_t mode) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& content, mode_t mode) {
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
-  UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  const std::string temporary = write_file_beside(path, content, mode);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(temporary.c_str());
+    throw SysError("rename " + temporary + " to " + path, err);
+  }
+}
+
+std::string write_file_beside(const std::string& path, const std::string& content, mode_t mode) {
+  // Unique per call (threads share a pid), and never a file that exists already.
+  std::string temporary = path + ".tmp.XXXXXX";
+  UniqueFd fd(::mkostemp(temporary.data(), O_CLOEXEC));
   if (!fd) throw SysError("create " + temporary);
   auto fail = [&](const std::string& what) {
     const int err = errno;
@@ -62,8 +72,7 @@ void write_file_atomically(const std::string& path, const std::string& content, 
     throw;
   }
   if (::fsync(fd.get()) != 0) fail("fsync");
-  fd.reset();
-  if (::rename(temporary.c_str(), path.c_str()) != 0) fail("rename to " + path + " from");
+  return temporary;
 }
 
 void write_all(int fd, std::string_view data, const std::string& what) {

@@ -21,6 +21,10 @@ void make_directories(const std::string& path, mode_t mode);
 // Writes `content` to `path` atomically with `mode`: a reader sees the old file or the new one.
 void write_file_atomically(const std::string& path, const std::string& content, mode_t mode);
 
+// Writes `content` (synced, with `mode`) to a new file of a unique name beside `path`, to be
+// renamed or linked into place, and returns its name.
+std::string write_file_beside(const std::string& path, const std::string& content, mode_t mode);
+
 // Writes all of `data` to `fd`, through short writes and EINTR; throws SysError("write " + what).
 void write_all(int fd, std::string_view data, const std::string& what);
 

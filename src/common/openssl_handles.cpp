@@ -5,7 +5,6 @@
 #include <openssl/pem.h>
 
 namespace paddock {
-namespace {
 
 std::string bio_text(BIO& bio) {
   char* data = nullptr;
@@ -13,11 +12,9 @@ std::string bio_text(BIO& bio) {
   return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
-BioPtr memory_reader(std::string_view pem) {
-  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+BioPtr memory_reader(std::string_view text) {
+  return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
 }
-
-}  // namespace
 
 std::string openssl_error(std::string_view what) {
   std::string out(what);

@@ -23,6 +23,11 @@ using BioPtr = std::unique_ptr<BIO, OpenSslFree<BIO, BIO_free_all>>;
 // "what: <OpenSSL's reasons>", and the error queue emptied.
 std::string openssl_error(std::string_view what);
 
+// What was written to a memory BIO.
+std::string bio_text(BIO& bio);
+// A memory BIO that reads `text` (which must outlive it); null when OpenSSL cannot make one.
+BioPtr memory_reader(std::string_view text);
+
 std::string to_pem(const X509& certificate);
 std::string to_pem(const EVP_PKEY& private_key);
 // nullptr when `pem` holds no such object.

@@ -7,12 +7,17 @@
 #include <openssl/evp.h>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <future>
 #include <random>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "audit/checkpoint.hpp"
@@ -42,6 +47,61 @@ Event exec_event(int i) {
   e.decision.allowed = i % 5 != 0;
   if (!e.decision.allowed) e.decision.policies = {{"deny-tool", "strict.cedar:3"}};
   return {1'800'000'000'000'000'000 + i, e};
+}
+
+// A forked child's report to the test: written through a pipe as it exits, read to the end.
+[[noreturn]] void exit_reporting(int pipe_end, const std::string& text) {
+  ::_exit(::write(pipe_end, text.data(), text.size()) == static_cast<ssize_t>(text.size()) ? 0 : 3);
+}
+std::string read_to_end(int pipe_end) {
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(pipe_end, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+  ::close(pipe_end);
+  return text;
+}
+
+// Every public key (a line each) that `processes` forked processes of `threads` threads each got
+// from load_or_create(directory), all released at once.
+std::string keys_made_at_once(const std::string& directory, int processes, int threads) {
+  int start[2], results[2];
+  if (::pipe(start) != 0 || ::pipe(results) != 0) throw SysError("pipe");
+  std::vector<pid_t> children;
+  for (int p = 0; p < processes; ++p) {
+    const pid_t child = ::fork();
+    if (child < 0) throw SysError("fork");
+    if (child > 0) {
+      children.push_back(child);
+      continue;
+    }
+    ::close(start[1]);
+    char byte;
+    if (::read(start[0], &byte, 1) != 0) ::_exit(2);  // end of file: the parent's go
+    std::vector<std::string> keys(static_cast<std::size_t>(threads));
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t)
+      workers.emplace_back([&, t] {
+        try {
+          keys[static_cast<std::size_t>(t)] = SigningKey::load_or_create(directory).public_key_hex() + "\n";
+        } catch (const std::exception& e) {
+          keys[static_cast<std::size_t>(t)] = std::string("error: ") + e.what() + "\n";
+        }
+      });
+    for (auto& worker : workers) worker.join();
+    std::string text;
+    for (const auto& key : keys) text += key;
+    exit_reporting(results[1], text);
+  }
+  ::close(start[0]);
+  ::close(start[1]);
+  ::close(results[1]);
+  std::string keys = read_to_end(results[0]);
+  for (const pid_t child : children) {
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  }
+  return keys;
 }
 
 class Trail : public ::testing::Test {
@@ -111,6 +171,27 @@ TEST_F(Trail, TheSigningKeyIsMadeOnceAndAnotherKindOfKeyIsAnErrorNamingItsFile) 
                 dir + "/" + std::string(kPrivateKeyFile) +
                     ": not an Ed25519 private key in PEM; move it away and paddock makes a new one");
     }
+  }
+}
+
+TEST_F(Trail, FirstRunsAtOnceAllGetTheOneSigningKeyOnDisk) {
+  // Each first run stats, finds no key, makes one: all at once, in processes and threads.
+  const fs::path base = fs::path(dir_) / "key-race";
+  constexpr int kProcesses = 6, kThreads = 4;
+  for (int round = 0; round < 5; ++round) {
+    SCOPED_TRACE(round);
+    const std::string directory = (base / std::to_string(round) / "audit").string();
+    const auto keys = lines_of(keys_made_at_once(directory, kProcesses, kThreads));
+    ASSERT_EQ(keys.size(), std::size_t{kProcesses * kThreads});
+    const std::set<std::string> distinct(keys.begin(), keys.end());
+    EXPECT_EQ(distinct.size(), 1u) << "one of them: " << *distinct.rbegin();
+    const std::string on_disk = SigningKey::load_or_create(directory).public_key_hex();
+    EXPECT_EQ(keys.front(), on_disk);
+    EXPECT_EQ(SignatureVerifier::from_pem(read_file(directory + "/" + std::string(kPublicKeyFile))).public_key_hex(),
+              on_disk);
+    std::vector<std::string> left;
+    for (const auto& entry : fs::directory_iterator(directory)) left.push_back(entry.path().filename().string());
+    EXPECT_EQ(left.size(), 2u) << "no temporary file stays behind";
   }
 }
 
@@ -262,6 +343,46 @@ TEST_F(Trail, ASuffixRewrittenWithFreshHashesFailsAtTheNextCheckpoint) {
   EXPECT_NE(report.problem.find("invalid signature"), std::string::npos) << report.problem;
 }
 
+TEST_F(Trail, ALargeTrailReadInParallelLocatesTheFirstBadRecordExactly) {
+  // 50,000 records (over 16 MB): windows of 8 MB, each read in parts on several threads.
+  const std::string path = dir_ + "/large.jsonl";
+  std::uint64_t total = 0;
+  {
+    TrailWriter writer(path, std::string(kRun), key_, {1ms, 10000, 1h, false});
+    writer.start();
+    for (int i = 0; i < 50'000; ++i) writer.record(exec_event(i));
+    total = writer.close().records;
+  }
+  const std::string trail = read_file(path);
+  ASSERT_GT(trail.size(), std::size_t{16} << 20);
+  const auto report = verify(trail, total);
+  EXPECT_EQ(report.status, TrailStatus::ok) << report.problem;
+  EXPECT_EQ(report.records, total);
+
+  std::vector<std::size_t> line_starts{0};
+  for (std::size_t at = 0; (at = trail.find('\n', at)) != std::string::npos && at + 1 < trail.size(); ++at)
+    line_starts.push_back(at + 1);
+  ASSERT_EQ(line_starts.size(), total);
+  std::mt19937 random(7);
+  for (int round = 0; round < 40; ++round) {
+    // Two edits: the earlier one is the one reported, whichever part or window holds the later.
+    std::size_t first = random() % total, second = random() % total;
+    if (first > second) std::swap(first, second);
+    if (first == second) continue;
+    std::string tampered = trail;
+    tampered[line_starts[first] + 30] ^= 1;
+    tampered[line_starts[second] + 30] ^= 1;
+    const auto bad = verify(tampered, total);
+    EXPECT_EQ(bad.status, TrailStatus::tampered);
+    EXPECT_EQ(bad.bad_line, first + 1) << bad.problem;
+  }
+  // Cut inside the last line of a run that never closed its trail: torn, with every record before intact.
+  const auto torn = verify(std::string_view(trail).substr(0, trail.size() - 20), std::nullopt);
+  EXPECT_EQ(torn.status, TrailStatus::torn) << torn.problem;
+  EXPECT_EQ(torn.records, total - 1);
+  EXPECT_EQ(torn.bad_line, total);
+}
+
 TEST_F(Trail, ManyThreadsRecordingAtOnceLoseNothingAndKeepEachThreadsOrder) {
   const std::string path = dir_ + "/concurrent.jsonl";
   constexpr int kThreads = 8, kEach = 5000;
@@ -292,6 +413,104 @@ TEST_F(Trail, ManyThreadsRecordingAtOnceLoseNothingAndKeepEachThreadsOrder) {
     last[static_cast<std::size_t>(pid / kEach)] = pid;
   }
   EXPECT_EQ(execs, std::uint64_t{kThreads} * kEach);
+}
+
+TEST_F(Trail, AProducerWaitingOnAFullQueueWhileCloseRunsIsWrittenOrCountedAsDropped) {
+  const std::string path = dir_ + "/closing.jsonl";
+  std::promise<void> release;
+  const std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> listening{false};
+  TrailWriter writer(path, std::string(kRun), key_, {1ms, 1000, 1h, false, 4});
+  // The listener holds the writer thread until released: the queue fills behind it.
+  writer.set_listener([&](std::string_view) {
+    listening = true;
+    released.wait();
+  });
+  writer.start();
+  writer.record(exec_event(0));
+  for (int i = 0; i < 5000 && !listening; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(listening);
+  for (int i = 1; i <= 4; ++i) writer.record(exec_event(i));  // the queue is full (4)
+  std::thread producer([&] { writer.record(exec_event(5)); });
+  // There is nothing to await for "the producer waits inside record()" or "close() has begun".
+  std::this_thread::sleep_for(50ms);
+  TrailWriter::Totals totals;
+  std::thread closer([&] { totals = writer.close(); });
+  std::this_thread::sleep_for(50ms);
+  release.set_value();
+  closer.join();
+  producer.join();
+
+  const std::string trail = read_file(path);
+  const auto lines = lines_of(trail);
+  const auto execs = static_cast<std::uint64_t>(std::count_if(
+      lines.begin(), lines.end(), [](const std::string& line) { return parse_record(line)->kind == "exec"; }));
+  EXPECT_EQ(execs + totals.dropped, 6u) << execs << " on disk, " << totals.dropped << " reported dropped";
+  EXPECT_EQ(totals.records, lines.size());
+  const auto report = verify(trail, totals.records);
+  EXPECT_EQ(report.status, TrailStatus::ok) << report.problem;
+  writer.record(exec_event(6));
+  EXPECT_EQ(writer.close().dropped, totals.dropped + 1) << "a record() after close() is counted too";
+}
+
+TEST_F(Trail, AfterAWriteErrorCloseReportsTheRecordsOnDisk) {
+  // The file size limit makes write() stop short mid-line, then fail with EFBIG.
+  const std::string path = dir_ + "/limited.jsonl";
+  constexpr rlim_t kLimit = 100'000;
+  int report_pipe[2];
+  ASSERT_EQ(::pipe(report_pipe), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{kLimit, kLimit};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(2);
+    TrailWriter writer(path, std::string(kRun), key_, {1ms, 100, 1h, false});
+    for (int i = 0; i < 3000; ++i) writer.record(exec_event(i));
+    writer.start();
+    const auto totals = writer.close();
+    exit_reporting(report_pipe[1], std::to_string(totals.records) + " " + totals.last_hash + " " + totals.error);
+  }
+  ::close(report_pipe[1]);
+  const std::string text = read_to_end(report_pipe[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  std::istringstream fields(text);
+  std::uint64_t records = 0;
+  std::string last_hash, error;
+  fields >> records >> last_hash;
+  std::getline(fields, error);
+  EXPECT_NE(error.find("EFBIG"), std::string::npos) << error;
+
+  const std::string trail = read_file(path);
+  EXPECT_EQ(trail.size(), kLimit);
+  const auto complete = trail.substr(0, trail.rfind('\n') + 1);
+  const auto lines = lines_of(complete);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(records, lines.size());
+  EXPECT_EQ(last_hash, parse_record(lines.back())->hash);
+  const auto report = verify(trail, std::nullopt);
+  EXPECT_EQ(report.status, TrailStatus::torn) << report.problem;
+  EXPECT_EQ(report.records, records);
+}
+
+TEST_F(Trail, AnExceptionOnTheWriterOrItsHelperIsTheWritersError) {
+  // 10 queued events are one chunk, handed to the listener by the writer thread; 3,000 are three,
+  // and the helper thread hands over the first.
+  for (const int queued : {10, 3000}) {
+    SCOPED_TRACE(queued);
+    const std::string path = dir_ + "/throws-" + std::to_string(queued) + ".jsonl";
+    TrailWriter writer(path, std::string(kRun), key_, {1ms, 100000, 1h, false, 16});
+    writer.set_listener([](std::string_view) { throw std::runtime_error("the stream broke"); });
+    for (int i = 0; i < queued; ++i) writer.record(exec_event(i));
+    writer.start();
+    // A writer that has stopped must not leave producers waiting on its full queue.
+    for (int i = 0; i < 100; ++i) writer.record(exec_event(queued + i));
+    const auto totals = writer.close();
+    EXPECT_NE(totals.error.find("the stream broke"), std::string::npos) << totals.error;
+    EXPECT_EQ(totals.records, lines_of(read_file(path)).size());
+  }
 }
 
 TEST_F(Trail, SigkillWhileWritingLeavesATornTrailWhosePrefixVerifies) {
