@@ -209,7 +209,7 @@ void TrailWriter::write_out(std::string& buffer, bool sync) {
     written_bytes_ += buffer.size();
     if (error_.empty() && sync && ::fdatasync(fd_.get()) != 0) fail("fdatasync: " + errno_text(errno));
   }
-  if (error_.empty() && listener_) listener_(buffer);
+  if (error_.empty() && listener_ && !buffer.empty()) listener_(buffer);
   buffer.clear();
 }
 
