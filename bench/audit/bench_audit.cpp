@@ -164,7 +164,7 @@ void BM_Verify(benchmark::State& state) {
   fs::remove(path);
   const auto verifier = SignatureVerifier::from_hex(key.public_key_hex());
   for (auto _ : state) {
-    const auto report = verify_trail(trail, {std::string(kRun), false, records}, verifier);
+    const auto report = verify_trail(trail, {std::string(kRun), false, records, {}}, verifier);
     if (report.status != TrailStatus::ok) state.SkipWithError(report.problem.c_str());
     benchmark::DoNotOptimize(report);
   }

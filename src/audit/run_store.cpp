@@ -52,6 +52,7 @@ json meta_to_json(const RunMeta& meta) {
     out["records"] = *meta.records;
     out["last_hash"] = meta.last_hash;
   }
+  if (!meta.trail_error.empty()) out["trail_error"] = meta.trail_error;
   return out;
 }
 
@@ -82,6 +83,7 @@ RunMeta meta_from_json(const json& in, const std::string& path) try {
     meta.records = in.at("records").get<std::uint64_t>();
     meta.last_hash = in.at("last_hash").get<std::string>();
   }
+  if (in.contains("trail_error")) meta.trail_error = in.at("trail_error").get<std::string>();
   return meta;
 } catch (const json::exception& e) {
   throw Error(path + ": not a run's metadata (" + e.what() + ")");

@@ -33,6 +33,7 @@ struct RunMeta {
   std::string public_key;                // the checkpoints' signer, raw Ed25519 in hex
   std::optional<std::uint64_t> records;  // what the closed trail holds
   std::string last_hash;
+  std::string trail_error;  // why the writer stopped early ("" when it did not)
 };
 
 // meta.json's text, and back (Error naming `where` when it is not a run's metadata).

@@ -153,7 +153,21 @@ class Verifier {
     return true;
   }
 
+  // The run's writer failed after the records on disk, as many as the run says it wrote.
+  bool writer_failed_here() const {
+    return !context_.writer_error.empty() && context_.closed_records == report_.records;
+  }
+  VerifyReport writer_failed(std::uint64_t line) {
+    report_.status = TrailStatus::torn;
+    report_.bad_line = line;
+    report_.problem =
+        fmt::format("the run's audit writer failed ({}) after record {}; the records before it are intact{}",
+                    context_.writer_error, report_.records, unsigned_note());
+    return report_;
+  }
+
   VerifyReport torn_tail(std::uint64_t line, std::size_t bytes) {
+    if (writer_failed_here()) return writer_failed(line);
     if (context_.closed_records)
       fail(line, fmt::format("the trail was cut: line {} is incomplete ({} bytes), but the run closed it with {} "
                              "records",
@@ -181,6 +195,7 @@ class Verifier {
              fmt::format("the trail holds {} records, but the run closed it with {}", last, *context_.closed_records));
       return report_;
     }
+    if (writer_failed_here()) return writer_failed(last + 1);
     if (context_.closed_records)
       fail(last + 1, fmt::format("the trail ends at record {} without its final checkpoint, but the run closed it "
                                  "with {} records: the records after {} were deleted",

@@ -25,6 +25,9 @@ struct TrailContext {
   std::string run_id;
   bool live = false;                            // the run's supervisor is still running
   std::optional<std::uint64_t> closed_records;  // the run ended and wrote this many records
+  // Why the run's writer stopped early (a full disk): its trail ends after closed_records, torn
+  // perhaps and without a final checkpoint, which then is no sign of a cut.
+  std::string writer_error;
 };
 
 struct VerifyReport {

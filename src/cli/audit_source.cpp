@@ -30,6 +30,7 @@ TrailSource from_directory(const audit::RunStore& store, const std::string& dire
   source.context.run_id = source.meta.id;
   source.context.live = store.state(source.meta) == audit::RunState::running;
   if (source.meta.end_ns) source.context.closed_records = source.meta.records;
+  source.context.writer_error = source.meta.trail_error;
   return source;
 }
 
@@ -50,6 +51,7 @@ TrailSource load_trail_source(const audit::RunStore& store, const std::string& t
     source.bundle_key_pem = std::move(bundle.public_key_pem);
     source.context.run_id = source.meta.id;
     if (source.meta.end_ns) source.context.closed_records = source.meta.records;
+    source.context.writer_error = source.meta.trail_error;
     return source;
   }
   if (looks_like_path) throw Error(target + ": no such file or directory", kExitUsage);

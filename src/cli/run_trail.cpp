@@ -129,6 +129,7 @@ void RunTrail::finished(int exit_status) {
   meta_.exit_status = exit_status;
   meta_.records = totals.records;
   meta_.last_hash = totals.last_hash;
+  meta_.trail_error = totals.error;
   try {
     store_.save(meta_);
   } catch (const Error& e) {

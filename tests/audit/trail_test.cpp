@@ -126,7 +126,7 @@ class Trail : public ::testing::Test {
   }
 
   VerifyReport verify(std::string_view trail, std::optional<std::uint64_t> closed) const {
-    return verify_trail(trail, {std::string(kRun), false, closed}, verifier_);
+    return verify_trail(trail, {std::string(kRun), false, closed, {}}, verifier_);
   }
 
   static std::vector<std::string> lines_of(const std::string& trail) {
@@ -212,7 +212,7 @@ TEST_F(Trail, AClosedTrailVerifies) {
 
 TEST_F(Trail, ARecordMovedFromAnotherRunDoesNotChain) {
   const std::string trail = write_trail(5);
-  const auto report = verify_trail(trail, {"another-run", false, std::nullopt}, verifier_);
+  const auto report = verify_trail(trail, {"another-run", false, std::nullopt, {}}, verifier_);
   EXPECT_EQ(report.status, TrailStatus::tampered);
   EXPECT_EQ(report.bad_line, 1u);
 }
@@ -220,7 +220,7 @@ TEST_F(Trail, ARecordMovedFromAnotherRunDoesNotChain) {
 TEST_F(Trail, ACheckpointSignedByAnotherKeyIsRejected) {
   const std::string trail = write_trail(5);
   const auto other = SigningKey::generate();
-  const auto report = verify_trail(trail, {std::string(kRun), false, std::nullopt},
+  const auto report = verify_trail(trail, {std::string(kRun), false, std::nullopt, {}},
                                    SignatureVerifier::from_hex(other.public_key_hex()));
   EXPECT_EQ(report.status, TrailStatus::tampered);
   EXPECT_NE(report.problem.find("another key"), std::string::npos) << report.problem;
@@ -493,6 +493,15 @@ TEST_F(Trail, AfterAWriteErrorCloseReportsTheRecordsOnDisk) {
   const auto report = verify(trail, std::nullopt);
   EXPECT_EQ(report.status, TrailStatus::torn) << report.problem;
   EXPECT_EQ(report.records, records);
+  // The run's metadata names the error and the records on disk: a writer that failed, not a cut.
+  const auto failed = verify_trail(trail, {std::string(kRun), false, records, error}, verifier_);
+  EXPECT_EQ(failed.status, TrailStatus::torn) << failed.problem;
+  EXPECT_NE(failed.problem.find("the run's audit writer failed ("), std::string::npos) << failed.problem;
+  EXPECT_NE(failed.problem.find("EFBIG"), std::string::npos) << failed.problem;
+  // Without the error, or with fewer records than the run wrote, the same trail was cut.
+  EXPECT_EQ(verify(trail, records).status, TrailStatus::tampered);
+  EXPECT_EQ(verify_trail(trail, {std::string(kRun), false, records + 1, error}, verifier_).status,
+            TrailStatus::tampered);
 }
 
 TEST_F(Trail, AnExceptionOnTheWriterOrItsHelperIsTheWritersError) {
