@@ -50,8 +50,17 @@ SigningKey SigningKey::generate() {
 
 SigningKey SigningKey::load_or_create(const std::string& directory) {
   const std::string private_path = directory + "/" + std::string(kPrivateKeyFile);
+  const std::string public_path = directory + "/" + std::string(kPublicKeyFile);
   struct stat st {};
-  if (::stat(private_path.c_str(), &st) == 0) return SigningKey(load_private_key(private_path));
+  if (::stat(private_path.c_str(), &st) == 0) {
+    SigningKey key(load_private_key(private_path));
+    // A first run that crashed after linking the private key left no public one: write it now.
+    if (::access(public_path.c_str(), F_OK) != 0) {
+      if (errno != ENOENT) throw SysError("access " + public_path);
+      write_file_atomically(public_path, key.public_key_pem(), 0644);
+    }
+    return key;
+  }
   if (errno != ENOENT) throw SysError("stat " + private_path);
   make_directories(directory, 0700);
   SigningKey key = generate();
@@ -67,7 +76,7 @@ SigningKey SigningKey::load_or_create(const std::string& directory) {
     if (link_error != EEXIST) throw SysError("link " + temporary + " to " + private_path, link_error);
     return SigningKey(load_private_key(private_path));
   }
-  write_file_atomically(directory + "/" + std::string(kPublicKeyFile), key.public_key_pem(), 0644);
+  write_file_atomically(public_path, key.public_key_pem(), 0644);
   return key;
 }
 

@@ -157,6 +157,13 @@ TEST_F(Trail, TheSigningKeyIsMadeOnceAndAnotherKindOfKeyIsAnErrorNamingItsFile) 
   EXPECT_EQ(fs::status(dir + "/" + std::string(kPrivateKeyFile)).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_EQ(SigningKey::load_or_create(dir).public_key_hex(), made.public_key_hex()) << "loaded, not made again";
+  // A first run that crashed between the private key and the public one: the next run writes it.
+  const std::string public_path = dir + "/" + std::string(kPublicKeyFile);
+  const std::string public_pem = read_file(public_path);
+  fs::remove(public_path);
+  EXPECT_EQ(SigningKey::load_or_create(dir).public_key_hex(), made.public_key_hex());
+  ASSERT_TRUE(fs::exists(public_path)) << "the public key is written again";
+  EXPECT_EQ(read_file(public_path), public_pem);
 
   // An ECDSA key in its place (a PEM private key, but not Ed25519), then garbage.
   PKey ec(EVP_EC_gen("P-256"));
