@@ -20,6 +20,13 @@ bool is_file(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// What the run's metadata says about its trail (TrailContext), besides whether it is live.
+void describe_trail(TrailSource& source) {
+  source.context.run_id = source.meta.id;
+  if (source.meta.end_ns) source.context.closed_records = source.meta.records;
+  source.context.writer_error = source.meta.trail_error;
+}
+
 TrailSource from_directory(const audit::RunStore& store, const std::string& directory, const std::string& name) {
   TrailSource source;
   source.name = name;
@@ -27,10 +34,8 @@ TrailSource from_directory(const audit::RunStore& store, const std::string& dire
   source.meta = audit::parse_meta(read_file(meta_path), meta_path);
   source.text = read_file(directory + "/" + std::string(audit::kTrailFile));
   source.trail = source.text;
-  source.context.run_id = source.meta.id;
+  describe_trail(source);
   source.context.live = store.state(source.meta) == audit::RunState::running;
-  if (source.meta.end_ns) source.context.closed_records = source.meta.records;
-  source.context.writer_error = source.meta.trail_error;
   return source;
 }
 
@@ -49,9 +54,7 @@ TrailSource load_trail_source(const audit::RunStore& store, const std::string& t
     source.meta = std::move(bundle.meta);
     source.trail = bundle.trail;
     source.bundle_key_pem = std::move(bundle.public_key_pem);
-    source.context.run_id = source.meta.id;
-    if (source.meta.end_ns) source.context.closed_records = source.meta.records;
-    source.context.writer_error = source.meta.trail_error;
+    describe_trail(source);
     return source;
   }
   if (looks_like_path) throw Error(target + ": no such file or directory", kExitUsage);

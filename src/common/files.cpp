@@ -59,19 +59,14 @@ std::string write_file_beside(const std::string& path, const std::string& conten
   std::string temporary = path + ".tmp.XXXXXX";
   UniqueFd fd(::mkostemp(temporary.data(), O_CLOEXEC));
   if (!fd) throw SysError("create " + temporary);
-  auto fail = [&](const std::string& what) {
-    const int err = errno;
-    ::unlink(temporary.c_str());
-    throw SysError(what + " " + temporary, err);
-  };
-  if (::fchmod(fd.get(), mode) != 0) fail("chmod");
-  try {
+  try {  // nothing half-made stays behind
+    check_sys(::fchmod(fd.get(), mode), "chmod " + temporary);
     write_all(fd.get(), content, temporary);
+    check_sys(::fsync(fd.get()), "fsync " + temporary);
   } catch (const SysError&) {
     ::unlink(temporary.c_str());
     throw;
   }
-  if (::fsync(fd.get()) != 0) fail("fsync");
   return temporary;
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -26,6 +27,18 @@ std::pair<Channel, Channel> Channel::pair() {
 }
 
 void Channel::send(MessageType type, int value, const std::string& text, int attach_fd) const {
+  if (const int err = transmit(type, value, text, attach_fd); err != 0)
+    throw SysError("send to the sandbox channel", err);
+}
+
+bool Channel::send_unless_closed(MessageType type, int value) const {
+  const int err = transmit(type, value, {}, -1);
+  if (err == EPIPE || err == ECONNRESET) return false;
+  if (err != 0) throw SysError("send to the sandbox channel", err);
+  return true;
+}
+
+int Channel::transmit(MessageType type, int value, const std::string& text, int attach_fd) const {
   Header header{type, value};
   std::vector<char> buf(sizeof header + std::min(text.size(), kMaxMessage - sizeof header));
   std::memcpy(buf.data(), &header, sizeof header);
@@ -45,8 +58,9 @@ void Channel::send(MessageType type, int value, const std::string& text, int att
     std::memcpy(CMSG_DATA(cmsg), &attach_fd, sizeof(int));
   }
   while (::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) < 0) {
-    if (errno != EINTR) throw SysError("send to the sandbox channel");
+    if (errno != EINTR) return errno;
   }
+  return 0;
 }
 
 std::optional<Message> Channel::receive() const {

@@ -11,16 +11,16 @@
 namespace paddock::sandbox {
 
 enum class MessageType : unsigned char {
-  go = 1,        // supervisor -> init: id maps written; set up the sandbox
-  host_ready,    // supervisor -> init: placeholders made, cgroups joined; value: RLIMIT_NPROC or 0
-  error,         // init -> supervisor: set-up failed; text says why
-  terminal,      // init -> supervisor: the PTY master (attached fd)
-  egress_proxy,  // init -> supervisor: the listening TCP socket of the proxy (attached fd)
-  egress_dns,    // init -> supervisor: the UDP socket of the DNS stub (attached fd)
-  exec_listener, // init -> supervisor: the seccomp listener for exec notifications (attached fd)
-  ready,         // init -> supervisor: sandbox complete, about to start the command
-  exec_ok,       // init -> supervisor: the command is running
-  exec_failed,   // init -> supervisor: execve failed; value is errno, text the command
+  go = 1,         // supervisor -> init: id maps written; set up the sandbox
+  host_ready,     // supervisor -> init: placeholders made, cgroups joined; value: RLIMIT_NPROC or 0
+  error,          // init -> supervisor: set-up failed; text says why
+  terminal,       // init -> supervisor: the PTY master (attached fd)
+  egress_proxy,   // init -> supervisor: the listening TCP socket of the proxy (attached fd)
+  egress_dns,     // init -> supervisor: the UDP socket of the DNS stub (attached fd)
+  exec_listener,  // init -> supervisor: the seccomp listener for exec notifications (attached fd)
+  ready,          // init -> supervisor: sandbox complete, about to start the command
+  exec_ok,        // init -> supervisor: the command is running
+  exec_failed,    // init -> supervisor: execve failed; value is errno, text the command
 
   // supervisor -> watchdog (watchdog.hpp)
   watch_cgroup,       // text: a cgroup directory
@@ -45,6 +45,9 @@ class Channel {
   explicit Channel(UniqueFd fd) : fd_(std::move(fd)) {}
 
   void send(MessageType type, int value = 0, const std::string& text = {}, int attach_fd = -1) const;
+  // send(), except that a peer that has closed its end (EPIPE, ECONNRESET) is no error: false.
+  // A child whose set-up failed has sent its error and exited; receive() still returns it.
+  bool send_unless_closed(MessageType type, int value = 0) const;
   // nullopt when the other side closed its end (it exited or died).
   std::optional<Message> receive() const;
 
@@ -52,6 +55,9 @@ class Channel {
   void close() { fd_.reset(); }
 
  private:
+  // One message; 0, or the errno of sendmsg.
+  int transmit(MessageType type, int value, const std::string& text, int attach_fd) const;
+
   UniqueFd fd_;
 };
 

@@ -180,19 +180,12 @@ int run(const Spec& spec, asio::io_context& io, Observer& observer) {
   child_channel.close();
   InitProcess init(pid);
 
-  // A child whose set-up failed has sent its error and exited: a send then fails with EPIPE, and
-  // await_ready reads the error that waits in the channel (reporting EPIPE would lose it).
-  auto send_unless_gone = [&channel](MessageType type, int value) {
-    try {
-      channel.send(type, value);
-    } catch (const SysError& e) {
-      if (e.code() != EPIPE && e.code() != ECONNRESET) throw;
-    }
-  };
+  // A child whose set-up failed has sent its error and exited: await_ready reads that error,
+  // which a send's EPIPE must not hide.
   if (spec.user_namespace) userns::write_id_maps(pid, ::getuid(), ::getgid());
-  send_unless_gone(MessageType::go, 0);
+  channel.send_unless_closed(MessageType::go);
   const std::uint64_t nproc = prepare_host(spec, cgroup_limits, pid, host);
-  send_unless_gone(MessageType::host_ready, static_cast<int>(std::min<std::uint64_t>(nproc, INT32_MAX)));
+  channel.send_unless_closed(MessageType::host_ready, static_cast<int>(std::min<std::uint64_t>(nproc, INT32_MAX)));
 
   Handover handover = await_ready(channel, init, observer);
   observer.sandbox_started(pid);

@@ -20,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
 
 class Tls : public ::testing::Test {
  protected:
@@ -101,12 +102,8 @@ TEST_F(Tls, ACaDamagedAfterTheStartFailsTheInterceptionAndIsNotReplaced) {
   const std::string pem = CertificateAuthority::ensure(dir_ + "/ca");
   std::ofstream(dir_ + "/ca/ca.key") << "garbage";
   TlsContexts damaged(dir_ + "/ca", pem);
-  try {
-    damaged.server("other.example.com");
-    ADD_FAILURE() << "a damaged CA intercepted";
-  } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("is damaged"));
-  }
+  EXPECT_THAT([&] { damaged.server("other.example.com"); }, ThrowsMessage<Error>(HasSubstr("is damaged")))
+      << "a damaged CA intercepted";
   EXPECT_FALSE(fs::exists(dir_ + "/ca/leaves/other.example.com.crt"));
   EXPECT_EQ(CertificateAuthority::ensure(dir_ + "/ca"), pem);
 }
@@ -116,23 +113,16 @@ TEST_F(Tls, ACaRemovedOrReplacedAfterTheStartIsNeverUsedNorRemade) {
   const std::string pem = CertificateAuthority::ensure(dir_ + "/ca");
   TlsContexts removed(dir_ + "/ca", pem);
   fs::remove_all(dir_ + "/ca");
-  try {
-    removed.server("api.example.com");
-    ADD_FAILURE() << "intercepted with a CA made after the start";
-  } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("restart the sandbox"));
-  }
+  EXPECT_THAT([&] { removed.server("api.example.com"); }, ThrowsMessage<Error>(HasSubstr("restart the sandbox")))
+      << "intercepted with a CA made after the start";
   EXPECT_FALSE(fs::exists(dir_ + "/ca")) << "no new CA made mid-run";
   // Replaced by another CA (another run made one after the removal): refused too.
   const std::string other_pem = CertificateAuthority::ensure(dir_ + "/ca");
   ASSERT_NE(other_pem, pem);
   TlsContexts replaced(dir_ + "/ca", pem);
-  try {
-    replaced.server("api.example.com");
-    ADD_FAILURE() << "intercepted with a CA the sandbox does not trust";
-  } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("changed after this sandbox started"));
-  }
+  EXPECT_THAT([&] { replaced.server("api.example.com"); },
+              ThrowsMessage<Error>(HasSubstr("changed after this sandbox started")))
+      << "intercepted with a CA the sandbox does not trust";
   EXPECT_FALSE(fs::exists(dir_ + "/ca/leaves/api.example.com.crt"));
 }
 
