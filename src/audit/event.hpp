@@ -44,11 +44,13 @@ struct Exec {
   Decision decision;
 };
 
-// "file": a file opened inside the sandbox (fanotify observation, when available).
+// "file": a file inside the sandbox's workspace or scratch trees was closed (fanotify
+// observation, root runs). The decision is the policy's on that open, which the kernel layers
+// had already allowed.
 struct File {
-  std::int64_t pid = 0;
+  std::int64_t pid = 0;  // 0: the process had exited before the supervisor read the event
   std::string path;
-  std::string access;  // "read", "write", "exec"
+  std::string access;  // "read", "write" (the file was open for writing)
   Decision decision;
 };
 
@@ -138,6 +140,7 @@ struct SandboxStart {
 struct SandboxExit {
   int exit_status = 0;  // the command's (128+N for signal N)
   std::uint64_t duration_us = 0;
+  bool file_events_lost = false;  // the kernel's queue of file events overflowed during the run
 };
 
 using Body = std::variant<Exec, File, NetConnect, NetClose, HttpRequest, Dns, McpCall, SecretUse, Policy, SandboxStart,

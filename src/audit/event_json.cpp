@@ -126,6 +126,7 @@ void write(JsonWriter& json, const SandboxStart& e) {
 void write(JsonWriter& json, const SandboxExit& e) {
   json.field("duration_us", e.duration_us);
   json.field("exit_status", e.exit_status);
+  json.field("file_events_lost", e.file_events_lost);
 }
 
 }  // namespace
@@ -219,7 +220,9 @@ Body body_of(std::string_view kind, const json& j) {
   if (kind == "sandbox.start")
     return SandboxStart{get<Strings>(j, "command"), get<std::string>(j, "workspace"), get<std::string>(j, "profile"),
                         get<std::string>(j, "agent"), get<std::int64_t>(j, "init_pid")};
-  if (kind == "sandbox.exit") return SandboxExit{get<int>(j, "exit_status"), get<std::uint64_t>(j, "duration_us")};
+  if (kind == "sandbox.exit")
+    return SandboxExit{get<int>(j, "exit_status"), get<std::uint64_t>(j, "duration_us"),
+                       j.value("file_events_lost", false)};  // absent from trails before 2026-12-07
   throw Error("unknown event kind \"" + std::string(kind) + "\"");
 }
 

@@ -59,7 +59,8 @@ struct Render {
     return fmt::format("sandbox started: {} (profile {}, agent {})", fmt::join(e.command, " "), e.profile, e.agent);
   }
   std::string operator()(const SandboxExit& e) const {
-    return fmt::format("sandbox exited with status {} after {} ms", e.exit_status, e.duration_us / 1000);
+    return fmt::format("sandbox exited with status {} after {} ms{}", e.exit_status, e.duration_us / 1000,
+                       e.file_events_lost ? " (some file events were lost)" : "");
   }
 };
 

@@ -29,8 +29,8 @@ namespace {
 // lines, the exec log, and hot reload of the policy files.
 class PolicyObserver : public sandbox::Observer {
  public:
-  PolicyObserver(PreparedRun& run, net::Interception interception, RunTrail& trail, bool exec_log)
-      : run_(run), interception_(std::move(interception)), trail_(trail), exec_log_(exec_log) {}
+  PolicyObserver(PreparedRun& run, net::Interception interception, RunTrail& trail, bool exec_log, bool file_log)
+      : run_(run), interception_(std::move(interception)), trail_(trail), exec_log_(exec_log), file_log_(file_log) {}
 
   void sandbox_started(pid_t init_pid) override { trail_.started(init_pid); }
 
@@ -72,7 +72,29 @@ class PolicyObserver : public sandbox::Observer {
     return verdict.allowed;
   }
 
+  // The kernel layers allowed this open; the policy's own answer is recorded with it, so a
+  // condition they could not enforce (paddock policy check lists them) shows as a denial here.
+  void file_closed(const sandbox::FileEvent& event) override {
+    const char* access = event.written ? "write" : "read";
+    if (file_log_) fmt::print(stderr, "paddock: file pid {} {} {}\n", event.pid, access, event.path);
+    const auto verdict = run_.engine->file(event.path, false, event.written);
+    trail_.record({0, audit::File{event.pid, event.path, access,
+                                  policy::to_decision(verdict, verdict.allowed ? "" : kNotEnforced)}});
+  }
+
+  void file_events_lost() override {
+    if (!lost_reported_)
+      fmt::print(stderr,
+                 "paddock: warning: file events were lost (the kernel's queue overflowed); sandbox.exit "
+                 "says so in the audit trail\n");
+    lost_reported_ = true;
+    trail_.file_events_lost();
+  }
+
  private:
+  static constexpr const char* kNotEnforced =
+      "the policy denies this open, which the kernel layers allowed: a condition they cannot enforce";
+
   void reload() {
     try {
       std::vector<std::string> present;
@@ -110,6 +132,8 @@ class PolicyObserver : public sandbox::Observer {
   net::Interception interception_;  // handed to the proxy when the loop starts
   RunTrail& trail_;
   bool exec_log_;
+  bool file_log_;
+  bool lost_reported_ = false;
   UniqueFd proxy_listener_, dns_socket_;
   std::optional<policy::PolicyWatcher> watcher_;
   std::optional<net::Proxy> proxy_;
@@ -118,6 +142,7 @@ class PolicyObserver : public sandbox::Observer {
 struct RunFlags {
   RunOptions options;
   bool exec_log = false;
+  bool file_log = false;
   bool net_log = false;
 };
 
@@ -129,7 +154,7 @@ int run_with_trail(PreparedRun& prepared, const sandbox::Spec& spec, net::Interc
   int status;
   try {
     boost::asio::io_context io;
-    PolicyObserver observer(prepared, std::move(interception), trail, flags.exec_log);
+    PolicyObserver observer(prepared, std::move(interception), trail, flags.exec_log, flags.file_log);
     status = sandbox::run(spec, io, observer);
   } catch (const Error& e) {
     trail.finished(e.exit_status());  // the command could not start (126, 127) or set-up failed
@@ -188,6 +213,9 @@ void add_run_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("run", "Run a command (default: the demo agent) in a new sandbox");
   add_run_options(cmd, flags->options);
   cmd->add_flag("--exec-log", flags->exec_log, "Print every exec inside the sandbox (path, argv, pids) on stderr");
+  cmd->add_flag("--file-log", flags->file_log,
+                "Print every file closed in the workspace and scratch trees on stderr (root runs: fanotify)")
+      ->excludes("--no-file-events");
   cmd->add_flag("--net-log", flags->net_log,
                 "Print every connection, HTTP request and DNS query of the sandbox on stderr");
   cmd->add_option("command", flags->options.command, "The command and its arguments (after --)");

@@ -53,6 +53,8 @@ void add_run_options(CLI::App* cmd, RunOptions& options) {
   cmd->add_option("-w,--workspace", options.workspace,
                   "Read-write workspace (default: the enclosing git repository, else the current directory)");
   cmd->add_flag("--read-only-workspace", options.read_only_workspace, "Mount the workspace read-only");
+  cmd->add_flag("--no-file-events", options.no_file_events,
+                "Do not record the files closed in the workspace and scratch trees (recorded in root runs)");
   cmd->add_option("--rootfs", options.rootfs, "Use DIR as the root filesystem instead of the host's system");
   cmd->add_option("--mount", options.mounts, "Bind SRC from the host at DST; append :ro for read-only")
       ->type_name("SRC:DST[:ro]");
@@ -201,6 +203,7 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
   }
   request.access = run.compiled.access;
   request.observe_exec = run.compiled.observe_exec;
+  request.observe_files = !options.no_file_events;  // the plan keeps it to root runs (fanotify)
   request.overlay_workspace = run.profile.overlay_workspace;
   if (run.profile.network) {
     // The sandbox's only way out: the proxy's variables first, so that --env can override them.

@@ -23,6 +23,7 @@ namespace paddock::cli {
 struct RunOptions {
   std::string workspace;
   bool read_only_workspace = false;
+  bool no_file_events = false;  // root runs observe files unless told not to
   std::string rootfs;
   std::vector<std::string> mounts;
   std::vector<std::string> env;

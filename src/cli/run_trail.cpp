@@ -118,7 +118,8 @@ void RunTrail::finished(int exit_status) {
   if (finished_) return;
   finished_ = true;
   const std::int64_t end = audit::now_ns();
-  writer_->record({end, audit::SandboxExit{exit_status, static_cast<std::uint64_t>((end - meta_.start_ns) / 1000)}});
+  writer_->record({end, audit::SandboxExit{exit_status, static_cast<std::uint64_t>((end - meta_.start_ns) / 1000),
+                                           file_events_lost_}});
   const auto totals = writer_->close();
   if (!totals.error.empty())
     fmt::print(stderr, "paddock: the audit trail of run {} is incomplete: {}\n", meta_.id, totals.error);

@@ -30,6 +30,8 @@ class RunTrail final : public audit::Sink {
   // detach_stream() (which must come before the loop is destroyed).
   void attach_stream(boost::asio::io_context& io);
   void detach_stream() { stream_.detach(); }
+  // The kernel dropped file events: sandbox.exit says so.
+  void file_events_lost() { file_events_lost_ = true; }
   // Records sandbox.exit, closes the trail (final checkpoint) and completes meta.json.
   void finished(int exit_status);
 
@@ -44,6 +46,7 @@ class RunTrail final : public audit::Sink {
   std::string agent_;
   bool net_log_;
   bool finished_ = false;
+  bool file_events_lost_ = false;
 };
 
 // SHA-256 over the run's policy texts in load order, each followed by a NUL byte.

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <set>
 
+#include "policy/layers.hpp"
 #include "policy/vocabulary.hpp"
 
 namespace fs = std::filesystem;
@@ -59,7 +60,8 @@ bool is_directory(const std::string& path) {
 }
 
 // One note per policy and kind of access, however many paths showed it.
-void note_failures(const Verdict& verdict, std::string_view what, std::string_view layer, std::set<std::string>& notes) {
+void note_failures(const Verdict& verdict, std::string_view what, std::string_view layer,
+                   std::set<std::string>& notes) {
   for (const auto& failure : verdict.errors)
     notes.insert(fmt::format("{} ({}): {} cannot be decided from the path alone ({}); {}", failure.policy.id,
                              failure.policy.location, what, failure.message, layer));
@@ -121,7 +123,8 @@ CompiledPlan compile(PolicyEngine& engine, const CompileInput& input) {
     if (!exec.errors.empty()) {
       plan.observe_exec = true;
       const bool forbidden = !exec.allowed && !exec.policies.empty();
-      const bool permit_pending = std::any_of(exec.errors.begin(), exec.errors.end(), [](const auto& f) { return f.permit; });
+      const bool permit_pending =
+          std::any_of(exec.errors.begin(), exec.errors.end(), [](const auto& f) { return f.permit; });
       if (!forbidden && permit_pending) exec_allowed = true;
       note_failures(exec, "executing",
                     "the kernel layer (Landlock execute) allows the path and the supervisor checks each exec "
@@ -133,15 +136,18 @@ CompiledPlan compile(PolicyEngine& engine, const CompileInput& input) {
     // A path inside the workspace that resolves outside it was made a symlink by someone who
     // could write there, maybe the agent in an earlier run (battery row 46): never follow it.
     if (is_within(path, input.workspace) && !is_within(mount_path, input.workspace) && mount_path != input.workspace) {
-      notes.insert(fmt::format("{} is a symlink out of the workspace (to {}); the policy's rules for it are not "
-                               "applied to where it points",
-                               path, mount_path));
+      notes.insert(
+          fmt::format("{} is a symlink out of the workspace (to {}); the policy's rules for it are not "
+                      "applied to where it points",
+                      path, mount_path));
       mount_path = path;
       if (read.allowed) continue;  // nothing to bind: only restrictions may apply to the link's own path
     }
     if (!placed.insert(mount_path).second) continue;
     plan.access.push_back({mount_path, read.allowed, write.allowed, exec_allowed});
   }
+  for (const auto& policy : describe_layers(engine.policies()))
+    if (policy.file_path_condition) notes.insert(file_path_condition_note(policy));
   plan.notes.assign(notes.begin(), notes.end());
   return plan;
 }

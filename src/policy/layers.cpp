@@ -63,6 +63,13 @@ void context_attributes(const cedar::Expr& e, std::set<std::string>& out) {
 
 }  // namespace
 
+std::string file_path_condition_note(const PolicyLayers& policy) {
+  return fmt::format(
+      "{} ({}): its condition on context.path applies only at the directories the kernel layers place, not to "
+      "each file under them (paddock policy check); file events in the audit trail carry its answer (root runs)",
+      policy.id, policy.location);
+}
+
 std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
   std::vector<PolicyLayers> out;
   for (const auto& policy : policies.policies()) {
@@ -87,7 +94,17 @@ std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
     };
 
     if (actions.contains(std::string(action::kFileRead)) || actions.contains(std::string(action::kFileWrite))) {
-      p.layers.emplace_back("file access: mounts and Landlock (kernel), fixed when the sandbox starts");
+      p.layers.emplace_back(
+          "file access: mounts and Landlock (kernel), fixed when the sandbox starts; observed: root runs record "
+          "every file closed in the workspace and scratch trees with this policy's answer");
+      if (context.contains("path")) {
+        p.file_path_condition = true;
+        p.warnings.push_back(
+            "file access: the kernel layers decide the condition on context.path only at the directories they "
+            "place (the profile's roots and the File and Dir entities policies name), not for each file under "
+            "them; root runs record each file closed in the workspace and scratch trees with this policy's "
+            "answer (audit kind file)");
+      }
       if (auto extra = uses_beyond({"path"}); !extra.empty())
         p.warnings.push_back(
             fmt::format("file access: the kernel layers see only the path, not {}; Cedar skips "

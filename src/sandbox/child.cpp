@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
 #include "sandbox/capabilities.hpp"
+#include "sandbox/fanotify.hpp"
 #include "sandbox/fds.hpp"
 #include "sandbox/init.hpp"
 #include "sandbox/landlock.hpp"
@@ -102,6 +103,10 @@ void run_child(const ChildPlan& plan, const Channel& channel) {
     rlimits::apply(nproc);
     set_oom_score();
 
+    if (!spec.observed_mounts.empty()) {
+      UniqueFd group = fanotify::watch_mounts(spec.observed_mounts);  // needs CAP_SYS_ADMIN: before the drop
+      if (group) channel.send(MessageType::file_listener, 0, {}, group.get());
+    }
     capabilities::drop_bounding_and_lock();  // also sets no_new_privs, which Landlock needs
     landlock::restrict_self(spec.fs_rules);
     capabilities::drop_all();

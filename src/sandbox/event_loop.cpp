@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "sandbox/exec_monitor.hpp"
+#include "sandbox/file_monitor.hpp"
 #include "sandbox/init.hpp"
 #include "sandbox/terminal.hpp"
 
@@ -37,6 +38,13 @@ int supervise(asio::io_context& io, RunningSandbox sandbox, Observer& observer, 
     exec_monitor.emplace(io, std::move(sandbox.exec_listener),
                          [&observer](const ExecEvent& event) { return observer.exec_requested(event); });
     exec_monitor->start();
+  }
+  std::optional<FileMonitor> file_monitor;
+  if (sandbox.files.group) {
+    file_monitor.emplace(
+        io, std::move(sandbox.files), [&observer](const FileEvent& event) { observer.file_closed(event); },
+        [&observer] { observer.file_events_lost(); });
+    file_monitor->start();
   }
 
   // The init reports whether the command started; it may need exec notifications answered
@@ -70,15 +78,16 @@ int supervise(asio::io_context& io, RunningSandbox sandbox, Observer& observer, 
   status = init.try_wait();  // it may have exited before the handler was in place
   if (!status) io.run();
   if (relay) relay->drain();
+  if (file_monitor) file_monitor->drain();  // the files the sandbox's last processes closed
   signals.cancel();
   channel.cancel();
 
   if (!start_report || start_report->type != MessageType::exec_ok) {
     if (!start_report) start_report = sandbox.channel.receive();  // sent just before it exited
     if (start_report && start_report->type == MessageType::exec_failed)
-      throw Error(fmt::format("cannot run \"{}\" in the sandbox: {}", start_report->text,
-                              errno_text(start_report->value)),
-                  start_report->value == ENOENT ? init::kExitNotFound : init::kExitCannotRun);
+      throw Error(
+          fmt::format("cannot run \"{}\" in the sandbox: {}", start_report->text, errno_text(start_report->value)),
+          start_report->value == ENOENT ? init::kExitNotFound : init::kExitCannotRun);
     if (!start_report || start_report->type != MessageType::exec_ok)
       throw Error("the sandbox exited before starting the command");
   }

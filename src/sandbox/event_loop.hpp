@@ -9,6 +9,7 @@
 
 #include "common/unique_fd.hpp"
 #include "sandbox/channel.hpp"
+#include "sandbox/file_monitor.hpp"
 #include "sandbox/init_process.hpp"
 #include "sandbox/observer.hpp"
 #include "sandbox/signals.hpp"
@@ -21,12 +22,12 @@ struct RunningSandbox {
   const Channel& channel;
   UniqueFd terminal_master;  // set when the command runs on a PTY
   UniqueFd exec_listener;    // set when execs are observed
+  FileListener files;        // set when files are observed
   const std::optional<Terminal>& terminal;
 };
 
 // Runs until the sandbox's init exits; returns the command's exit status. Throws Error (exit
 // status 126 or 127) when the command could not be started.
-int supervise(boost::asio::io_context& io, RunningSandbox sandbox, Observer& observer,
-              const BlockedSignals& blocked);
+int supervise(boost::asio::io_context& io, RunningSandbox sandbox, Observer& observer, const BlockedSignals& blocked);
 
 }  // namespace paddock::sandbox

@@ -11,10 +11,10 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "sandbox/procfs.hpp"
 
 namespace paddock::sandbox {
 namespace {
@@ -52,41 +52,16 @@ std::optional<std::uintptr_t> read_pointer(pid_t pid, std::uintptr_t address) {
   return value;
 }
 
-std::string read_link(const std::string& path) {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-}
-
-// The innermost pid of a host pid (the last NSpid entry) and its parent's host pid.
-std::pair<pid_t, pid_t> pids_of(pid_t host_pid) {
-  UniqueFd fd(::open(("/proc/" + std::to_string(host_pid) + "/status").c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return {0, 0};
-  char buf[4096];
-  ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
-  if (n <= 0) return {0, 0};
-  std::istringstream in(std::string(buf, static_cast<std::size_t>(n)));
-  pid_t inner = 0, parent = 0;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("PPid:", 0) == 0) parent = std::stoi(line.substr(5));
-    if (line.rfind("NSpid:", 0) == 0) {
-      std::istringstream ids(line.substr(6));
-      for (pid_t id; ids >> id;) inner = id;
-    }
-  }
-  return {inner, parent};
-}
-
 // The absolute path an execve or execveat names, as seen inside the sandbox; fills in the cwd.
 std::string read_path(const seccomp_notif& request, const std::string& proc, std::string& cwd) {
   const pid_t pid = static_cast<pid_t>(request.pid);
   const bool at = request.data.nr == __NR_execveat;
   std::string path = read_string(pid, request.data.args[at ? 1 : 0], PATH_MAX).value_or("");
-  cwd = read_link(proc + "/cwd");
+  cwd = procfs::read_link(proc + "/cwd");
   if (!path.empty() && path[0] == '/') return path;
   std::string base = cwd;
   if (at && static_cast<int>(request.data.args[0]) != AT_FDCWD)
-    base = read_link(proc + "/fd/" + std::to_string(static_cast<int>(request.data.args[0])));
+    base = procfs::read_link(proc + "/fd/" + std::to_string(static_cast<int>(request.data.args[0])));
   return path.empty() ? base : (fs::path(base) / path).lexically_normal().string();
 }
 
@@ -152,9 +127,9 @@ void ExecMonitor::handle_one() {
   bool allow = true;
   if (!event.path.empty() && ::access((proc + "/root" + event.path).c_str(), F_OK) == 0) {
     read_argv(*request, event);
-    auto [inner, host_parent] = pids_of(static_cast<pid_t>(request->pid));
+    auto [inner, host_parent] = procfs::pids_of(static_cast<pid_t>(request->pid));
     event.pid = inner;
-    event.ppid = pids_of(host_parent).first;
+    event.ppid = procfs::pids_of(host_parent).first;
     // The pid may have been reused if the caller died meanwhile: only a still-valid id counts.
     if (::ioctl(listener_.native_handle(), SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) return;
     allow = decide_(event);

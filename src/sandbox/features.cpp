@@ -80,7 +80,7 @@ std::vector<Feature> probe_features() {
   int fan = root ? ::fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC, O_RDONLY) : -1;
   if (fan >= 0) ::close(fan);
   features.push_back({"fanotify", fan >= 0, fan >= 0 ? "yes" : (root ? errno_text(errno) : "needs root"),
-                      "file events come from seccomp notification only"});
+                      "no file events: the audit trail does not say which files the sandbox read or wrote"});
 
   bool pidfd = ::syscall(SYS_pidfd_open, ::getpid(), 0) >= 0;
   features.push_back({"pidfd", pidfd, pidfd ? "yes" : "no", "cleanup after a crashed supervisor is slower"});

@@ -407,7 +407,9 @@ Spec plan(const RunRequest& request, const Host& host) {
   spec.fs_rules.push_back(
       {workspace, static_cast<std::uint8_t>(landlock_bits(*workspace_access) & (writes_land ? 0xff : ~access::write))});
 
+  std::set<std::string> extra_targets;
   for (auto& m : extra_mounts(request, host)) {
+    extra_targets.insert(m.target);
     spec.fs_rules.push_back({m.target, m.read_only ? kReadExecute : kReadWriteExecute});
     placed.insert(m.target);
     spec.mounts.push_back(std::move(m));
@@ -433,6 +435,17 @@ Spec plan(const RunRequest& request, const Host& host) {
   }
   spec.egress = request.egress;
   spec.observe_exec = request.observe_exec;
+  // Where the sandbox's own work lands: the workspace (its protected paths are mounts of their
+  // own), the user's mounts, the fresh writable trees. The read-only system trees are left out:
+  // every program start reads them, and nothing there can change.
+  if (request.observe_files && !spec.user_namespace) {
+    for (const auto& m : spec.mounts) {
+      const bool own = m.target == workspace || is_within(m.target, workspace) || extra_targets.contains(m.target);
+      const bool fresh = m.kind == Mount::Kind::tmpfs && !m.read_only;
+      if (fresh || (own && (m.kind == Mount::Kind::bind || m.kind == Mount::Kind::restrict)))
+        spec.observed_mounts.push_back(m.target);
+    }
+  }
 
   spec.cwd = is_within(host.cwd, workspace) || host.cwd == workspace ? host.cwd : workspace;
   // The cwd as the user typed it may run through a symlink; inside, only the real path exists.

@@ -41,6 +41,7 @@ struct RunRequest {
   std::vector<PathAccess> access;
   std::optional<Egress> egress;  // unset: the sandbox has no way out at all
   bool observe_exec = false;     // report every exec to the supervisor, which answers it
+  bool observe_files = false;    // report the files closed in the workspace and scratch trees (root only)
   // Files placed read-only in the sandbox, e.g. /etc/resolv.conf naming the DNS stub.
   std::vector<PlacedFile> files;
 };

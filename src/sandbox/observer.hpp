@@ -9,6 +9,7 @@
 
 #include "common/unique_fd.hpp"
 #include "sandbox/exec_monitor.hpp"
+#include "sandbox/file_monitor.hpp"
 
 namespace paddock::sandbox {
 
@@ -27,6 +28,10 @@ class Observer {
   // An execve inside the sandbox, when Spec::observe_exec is set; it waits for the answer.
   // Return false to fail it with EACCES (best effort for argv rules: see exec_monitor.hpp).
   virtual bool exec_requested(const ExecEvent& /*event*/) { return true; }
+  // A file inside an observed mount was closed (Spec::observed_mounts); the sandbox goes on.
+  virtual void file_closed(const FileEvent& /*event*/) {}
+  // The kernel's queue of file events overflowed: some closes are not reported.
+  virtual void file_events_lost() {}
   // The command's exit status (128+N for signal N).
   virtual void sandbox_exited(int /*exit_status*/) {}
 };

@@ -107,7 +107,10 @@ struct Spec {
   std::optional<Terminal> terminal;  // set when the command gets a PTY
   std::optional<Egress> egress;      // unset: no way out at all
   bool observe_exec = false;         // every execve is reported to the supervisor and waits for it
-  std::string workspace;             // for messages only
+  // Mount points whose files are observed (fanotify, root only): each close is reported to the
+  // supervisor, which does not hold the sandbox up. Empty: no file observation.
+  std::vector<std::string> observed_mounts;
+  std::string workspace;  // for messages only
 };
 
 }  // namespace paddock::sandbox

@@ -1,5 +1,6 @@
 #include "sandbox/supervisor.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <sched.h>
 #include <signal.h>
@@ -123,6 +124,7 @@ pid_t clone_sandbox(bool user_namespace) {
 struct Handover {
   UniqueFd terminal_master;
   UniqueFd exec_listener;
+  FileListener files;
 };
 
 // Waits for the child's set-up to finish.
@@ -142,6 +144,15 @@ Handover await_ready(const Channel& channel, InitProcess& init, Observer& observ
       case MessageType::exec_listener:
         handover.exec_listener = std::move(message->fd);
         break;
+      case MessageType::file_listener: {
+        // The events name files by their mounts, which stay in place only while the sandbox's
+        // mount namespace lives: held until the last event is read, after the sandbox is gone.
+        UniqueFd mount_namespace(
+            ::open(("/proc/" + std::to_string(init.pid()) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+        if (!mount_namespace) throw SysError("open the sandbox's mount namespace");
+        handover.files = {std::move(message->fd), std::move(mount_namespace)};
+        break;
+      }
       case MessageType::egress_proxy:
         proxy = std::move(message->fd);
         break;
@@ -188,10 +199,13 @@ int run(const Spec& spec, asio::io_context& io, Observer& observer) {
   channel.send_unless_closed(MessageType::host_ready, static_cast<int>(std::min<std::uint64_t>(nproc, INT32_MAX)));
 
   Handover handover = await_ready(channel, init, observer);
+  if (!spec.observed_mounts.empty() && !handover.files.group)
+    log::warn("this kernel has no fanotify: the run records no file events (see paddock doctor)");
   observer.sandbox_started(pid);
-  int status = supervise(
-      io, {init, channel, std::move(handover.terminal_master), std::move(handover.exec_listener), spec.terminal},
-      observer, blocked);
+  int status = supervise(io,
+                         {init, channel, std::move(handover.terminal_master), std::move(handover.exec_listener),
+                          std::move(handover.files), spec.terminal},
+                         observer, blocked);
   observer.sandbox_exited(status);
   return status;
 }

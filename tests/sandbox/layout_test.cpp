@@ -15,6 +15,7 @@ namespace paddock::sandbox {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class Layout : public ::testing::Test {
  protected:
@@ -67,6 +68,26 @@ TEST_F(Layout, SystemIsReadOnlyAndHomeIsFresh) {
   EXPECT_EQ(find(spec, "/home"), nullptr);
   EXPECT_EQ(find(spec, "/root"), nullptr);
   EXPECT_NE(find(spec, "/etc/shadow"), nullptr);
+}
+
+TEST_F(Layout, RootRunsObserveTheWorkspaceTheUsersMountsAndTheWritableTreesOnly) {
+  fs::create_directories(root_ + "/data");
+  request_.observe_files = true;
+  request_.mounts = {root_ + "/data:/data"};
+  EXPECT_THAT(plan(request_, host_).observed_mounts, ::testing::IsEmpty()) << "fanotify needs root";
+
+  host_.uid = 0;
+  const Spec spec = plan(request_, host_);
+  const auto& observed = spec.observed_mounts;
+  for (const std::string& target :
+       {root_ + "/proj", root_ + "/proj/.git/hooks", std::string("/data"), std::string("/tmp"), std::string("/var"),
+        std::string("/dev/shm"), root_ + "/home/u"})
+    EXPECT_THAT(observed, ::testing::Contains(target));
+  for (const char* target : {"/usr", "/etc", "/proc", "/dev", "/sys"})
+    EXPECT_THAT(observed, Not(::testing::Contains(target))) << "read-only system and kernel trees";
+
+  request_.observe_files = false;
+  EXPECT_THAT(plan(request_, host_).observed_mounts, ::testing::IsEmpty());
 }
 
 TEST_F(Layout, MountsAreOrderedParentsFirst) {
