@@ -1,8 +1,10 @@
 #include "sandbox/file_monitor.hpp"
 
 #include <sys/fanotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
@@ -14,6 +16,17 @@ namespace {
 
 constexpr std::string_view kDeleted = " (deleted)";
 constexpr auto kBatchDelay = std::chrono::milliseconds(5);
+
+// Events per read. Each comes with an fd the kernel opens for the reader, and an event whose fd
+// cannot be made is dropped unreported: a read never asks for more than half the fds the
+// supervisor may still open (it holds a few dozen of its own).
+std::size_t events_per_read() {
+  constexpr std::size_t kMost = 256, kOwnFds = 64;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return kMost;
+  const std::size_t spare = limit.rlim_cur > 2 * kOwnFds ? (limit.rlim_cur - kOwnFds) / 2 : 1;
+  return std::min(kMost, spare);
+}
 
 // The path of an event's fd as the sandbox sees it: the mount lies in the sandbox's mount
 // namespace, whose root is the sandbox's root, so the kernel's name for it starts there.
@@ -33,7 +46,7 @@ FileMonitor::FileMonitor(boost::asio::io_context& io, FileListener listener, Rep
       batch_timer_(io),
       report_(std::move(report)),
       overflow_(std::move(overflow)),
-      buffer_(64 * 1024) {}
+      buffer_(events_per_read() * sizeof(fanotify_event_metadata)) {}
 
 void FileMonitor::start() {
   wait();
@@ -59,8 +72,10 @@ void FileMonitor::wait() {
 bool FileMonitor::read_batch() {
   const ssize_t n = ::read(group_.native_handle(), buffer_.data(), buffer_.size());
   if (n < 0) {
-    if (errno == EAGAIN || errno == EINTR) return false;
-    throw SysError("read the fanotify group");
+    // The kernel opens each event's file for the reader: when it cannot (out of fds, say), that
+    // event is gone. The sandbox never causes more than a report of loss.
+    if (errno != EAGAIN && errno != EINTR) overflow_();
+    return false;
   }
   // One process closes many files in a row: its sandbox pid is looked up once per batch.
   std::unordered_map<pid_t, pid_t> inner_pids;

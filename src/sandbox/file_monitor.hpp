@@ -36,7 +36,7 @@ struct FileListener {
 class FileMonitor {
  public:
   using Report = std::function<void(const FileEvent&)>;
-  using Overflow = std::function<void()>;  // some events were lost
+  using Overflow = std::function<void()>;  // some events were lost (queue full, or no fd for one)
 
   FileMonitor(boost::asio::io_context& io, FileListener listener, Report report, Overflow overflow);
   FileMonitor(const FileMonitor&) = delete;

@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -66,6 +67,28 @@ TEST(FileMonitor, ASupervisorThatFallsBehindIsToldEventsWereLost) {
   EXPECT_GE(observer.overflows, 1) << "the kernel queues 16,384 events";
   EXPECT_LT(observer.events.size(), 20000u);
   EXPECT_GT(observer.events.size(), 10000u) << "what was queued is still reported";
+}
+
+TEST(FileMonitor, ALowFdLimitLosesNoEvents) {
+  // The kernel opens an fd per event for the reader and drops, unreported, an event it cannot
+  // open one for: reads must stay within the supervisor's fd limit.
+  if (::geteuid() != 0) GTEST_SKIP() << "fanotify observation needs root";
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = 160;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  const std::string ws = make_workspace("files-fds");
+  RecordingObserver observer;
+  observer.stall = 500ms;  // let the 600 closes queue up, then read them in one go
+  const int status = run_observed(ws, "i=0; while [ $i -lt 600 ]; do : > f$i; i=$((i+1)); done", observer);
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  fs::remove_all(ws);
+  ASSERT_EQ(status, 0);
+  EXPECT_EQ(observer.overflows, 0);
+  const auto created = std::count_if(observer.events.begin(), observer.events.end(),
+                                     [&](const FileEvent& e) { return e.written && e.path.starts_with(ws + "/f"); });
+  EXPECT_EQ(created, 600);
 }
 
 }  // namespace
