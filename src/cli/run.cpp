@@ -82,14 +82,7 @@ class PolicyObserver : public sandbox::Observer {
                                   policy::to_decision(verdict, verdict.allowed ? "" : kNotEnforced)}});
   }
 
-  void file_events_lost() override {
-    if (!lost_reported_)
-      fmt::print(stderr,
-                 "paddock: warning: file events were lost (the kernel's queue overflowed); sandbox.exit "
-                 "says so in the audit trail\n");
-    lost_reported_ = true;
-    trail_.file_events_lost();
-  }
+  void file_events_lost() override { trail_.file_events_lost(); }
 
  private:
   static constexpr const char* kNotEnforced =
@@ -133,7 +126,6 @@ class PolicyObserver : public sandbox::Observer {
   RunTrail& trail_;
   bool exec_log_;
   bool file_log_;
-  bool lost_reported_ = false;
   UniqueFd proxy_listener_, dns_socket_;
   std::optional<policy::PolicyWatcher> watcher_;
   std::optional<net::Proxy> proxy_;

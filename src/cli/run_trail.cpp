@@ -114,6 +114,14 @@ void RunTrail::attach_stream(boost::asio::io_context& io) {
   }
 }
 
+void RunTrail::file_events_lost() {
+  if (!file_events_lost_)
+    fmt::print(stderr,
+               "paddock: warning: file events were lost (the kernel's queue overflowed); sandbox.exit says so in "
+               "the audit trail\n");
+  file_events_lost_ = true;
+}
+
 void RunTrail::finished(int exit_status) {
   if (finished_) return;
   finished_ = true;

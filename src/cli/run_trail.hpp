@@ -30,8 +30,8 @@ class RunTrail final : public audit::Sink {
   // detach_stream() (which must come before the loop is destroyed).
   void attach_stream(boost::asio::io_context& io);
   void detach_stream() { stream_.detach(); }
-  // The kernel dropped file events: sandbox.exit says so.
-  void file_events_lost() { file_events_lost_ = true; }
+  // The kernel dropped file events: a warning the first time, and sandbox.exit says so.
+  void file_events_lost();
   // Records sandbox.exit, closes the trail (final checkpoint) and completes meta.json.
   void finished(int exit_status);
 

@@ -146,8 +146,8 @@ CompiledPlan compile(PolicyEngine& engine, const CompileInput& input) {
     if (!placed.insert(mount_path).second) continue;
     plan.access.push_back({mount_path, read.allowed, write.allowed, exec_allowed});
   }
-  for (const auto& policy : describe_layers(engine.policies()))
-    if (policy.file_path_condition) notes.insert(file_path_condition_note(policy));
+  for (const auto& policy : engine.policies().policies())
+    if (has_file_path_condition(policy)) notes.insert(file_path_condition_note(policy));
   plan.notes.assign(notes.begin(), notes.end());
   return plan;
 }

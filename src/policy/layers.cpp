@@ -61,13 +61,28 @@ void context_attributes(const cedar::Expr& e, std::set<std::string>& out) {
   for (const auto& child : e.children) context_attributes(child, out);
 }
 
+std::set<std::string> context_attributes(const cedar::Policy& policy) {
+  std::set<std::string> out;
+  for (const auto& c : policy.ast->conditions) context_attributes(c.body, out);
+  return out;
+}
+
+bool applies_to_files(const std::set<std::string>& actions) {
+  return actions.contains(std::string(action::kFileRead)) || actions.contains(std::string(action::kFileWrite));
+}
+
 }  // namespace
 
-std::string file_path_condition_note(const PolicyLayers& policy) {
+bool has_file_path_condition(const cedar::Policy& policy) {
+  std::vector<std::string> unused;
+  return applies_to_files(actions_of(policy.ast->action, unused)) && context_attributes(policy).contains("path");
+}
+
+std::string file_path_condition_note(const cedar::Policy& policy) {
   return fmt::format(
       "{} ({}): its condition on context.path applies only at the directories the kernel layers place, not to "
       "each file under them (paddock policy check); file events in the audit trail carry its answer (root runs)",
-      policy.id, policy.location);
+      policy.id, policy.location());
 }
 
 std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
@@ -78,8 +93,7 @@ std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
     p.location = policy.location();
     auto actions = actions_of(policy.ast->action, p.warnings);
     p.actions.assign(actions.begin(), actions.end());
-    std::set<std::string> context;
-    for (const auto& c : policy.ast->conditions) context_attributes(c.body, context);
+    const std::set<std::string> context = context_attributes(policy);
     auto uses_beyond = [&](std::initializer_list<std::string_view> allowed) {
       std::vector<std::string> extra;
       for (const auto& name : context)
@@ -93,18 +107,16 @@ std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
       return s;
     };
 
-    if (actions.contains(std::string(action::kFileRead)) || actions.contains(std::string(action::kFileWrite))) {
+    if (applies_to_files(actions)) {
       p.layers.emplace_back(
           "file access: mounts and Landlock (kernel), fixed when the sandbox starts; observed: root runs record "
           "every file closed in the workspace and scratch trees with this policy's answer");
-      if (context.contains("path")) {
-        p.file_path_condition = true;
+      if (has_file_path_condition(policy))
         p.warnings.push_back(
             "file access: the kernel layers decide the condition on context.path only at the directories they "
             "place (the profile's roots and the File and Dir entities policies name), not for each file under "
             "them; root runs record each file closed in the workspace and scratch trees with this policy's "
             "answer (audit kind file)");
-      }
       if (auto extra = uses_beyond({"path"}); !extra.empty())
         p.warnings.push_back(
             fmt::format("file access: the kernel layers see only the path, not {}; Cedar skips "

@@ -19,13 +19,13 @@ struct PolicyLayers {
   std::vector<std::string> actions;   // the actions paddock asks that it can apply to
   std::vector<std::string> layers;    // one line per action kind
   std::vector<std::string> warnings;  // inexact or missing enforcement
-  // A file-access condition on context.path (a pattern, a comparison): the kernel layers decide
-  // it only at the directories they place, not per file (the run says so too).
-  bool file_path_condition = false;
 };
 
-// What a run notes about a policy with PolicyLayers::file_path_condition.
-std::string file_path_condition_note(const PolicyLayers& policy);
+// Whether a policy on file access has a condition on context.path (a pattern, a comparison):
+// the kernel layers decide it only at the directories they place, not per file. A run notes each
+// such policy (file_path_condition_note) before the command starts.
+bool has_file_path_condition(const cedar::Policy& policy);
+std::string file_path_condition_note(const cedar::Policy& policy);
 
 // The actions paddock asks about that a scope constraint lets through; a warning for each
 // action named that paddock never asks about.
