@@ -1,4 +1,4 @@
-// `paddock allow exec|host|read|write TARGET`: appends a permit to the project's own policy,
+// `paddock allow exec|host|read|write|mcp TARGET`: appends a permit to the project's own policy,
 // <workspace>/.paddock/policy.cedar, which every run loads (and a running sandbox reloads). The
 // sandbox cannot write there: .paddock/ is a protected path.
 #include <fmt/core.h>
@@ -44,6 +44,15 @@ std::string permit_for(const AllowOptions& o, const std::string& id) {
     return fmt::format("@id({})\npermit (principal, action == Action::\"NetworkConnect\", resource {} Host::{});\n",
                        cedar_string(id), has_port ? "==" : "in", cedar_string(o.target));
   }
+  if (o.what == "mcp") {
+    const auto slash = o.target.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == o.target.size())
+      throw Error("paddock allow mcp " + o.target + ": expected SERVER/TOOL", kExitUsage);
+    return fmt::format(
+        "@id({})\npermit (principal, action == Action::\"McpCall\", resource == MCP::Tool::{})\n"
+        "when {{ resource in MCP::Server::{} }};\n",
+        cedar_string(id), cedar_string(o.target.substr(slash + 1)), cedar_string(o.target.substr(0, slash)));
+  }
   if (o.target.empty() || o.target[0] != '/')
     throw Error("paddock allow " + o.what + " " + o.target + ": expected an absolute path", kExitUsage);
   const bool directory = fs::is_directory(o.target);
@@ -63,7 +72,7 @@ std::string permit_for(const AllowOptions& o, const std::string& id) {
         "@id({})\npermit (principal, action in [Action::\"FileOpenReadOnly\", Action::\"FileOpenReadWrite\"], "
         "resource)\nwhen {{ {} }};\n",
         cedar_string(id), resource);
-  throw Error("paddock allow " + o.what + ": expected exec, host, read or write", kExitUsage);
+  throw Error("paddock allow " + o.what + ": expected exec, host, read, write or mcp", kExitUsage);
 }
 
 int allow(const AllowOptions& options) {
@@ -96,7 +105,7 @@ int allow(const AllowOptions& options) {
   if (keep_trusted) trust.trust({path});
   fmt::print("added to {}:\n{}", path, text);
   fmt::print(
-      "running sandboxes reload it now (exec and network decisions); file access and which programs may run "
+      "running sandboxes reload it now (exec, network and MCP decisions); file access and which programs may run "
       "change at the next run\n");
   return 0;
 }
@@ -106,10 +115,10 @@ int allow(const AllowOptions& options) {
 void add_allow_command(CLI::App& app, Action& action) {
   auto options = std::make_shared<AllowOptions>();
   auto* cmd = app.add_subcommand("allow", "Permit something in the project's policy (.paddock/policy.cedar)");
-  cmd->add_option("what", options->what, "exec, host, read or write")
+  cmd->add_option("what", options->what, "exec, host, read, write or mcp")
       ->required()
-      ->check(CLI::IsMember({"exec", "host", "read", "write"}));
-  cmd->add_option("target", options->target, "A path, or HOST[:PORT] for host")->required();
+      ->check(CLI::IsMember({"exec", "host", "read", "write", "mcp"}));
+  cmd->add_option("target", options->target, "A path, HOST[:PORT] for host, SERVER/TOOL for mcp")->required();
   cmd->add_option("-w,--workspace", options->workspace, "The project (default: the enclosing git repository)");
   cmd->callback([options, &action] { action = [options] { return allow(*options); }; });
 }

@@ -2,9 +2,26 @@
 
 #include <cstdio>
 #include <exception>
+#include <string_view>
 
 #include "cli/command.hpp"
 #include "common/error.hpp"
+
+namespace paddock::cli {
+
+CommandTail CommandTail::of(int argc, char** argv) {
+  CommandTail tail;
+  for (int i = 1; i < argc; ++i) {
+    if (tail.present) {
+      tail.words.emplace_back(argv[i]);
+    } else if (std::string_view(argv[i]) == "--") {
+      tail.present = true;
+    }
+  }
+  return tail;
+}
+
+}  // namespace paddock::cli
 
 int main(int argc, char** argv) {
   using namespace paddock::cli;
@@ -13,16 +30,18 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "paddock 0.1.0");
 
   Action action;
-  add_run_command(app, action);
+  const CommandTail tail = CommandTail::of(argc, argv);
+  add_run_command(app, action, tail);
   add_doctor_command(app, action);
   add_policy_command(app, action);
-  add_plan_command(app, action);
+  add_plan_command(app, action, tail);
   add_allow_command(app, action);
   add_selftest_command(app, action);
   add_secret_command(app, action);
   add_trust_command(app, action);
   add_audit_command(app, action);
   add_runs_command(app, action);
+  add_mcp_command(app, action, tail);
 
   try {
     app.parse(argc, argv);

@@ -16,16 +16,26 @@ namespace {
 std::string_view kind_name(const sandbox::Mount& m) {
   using Kind = sandbox::Mount::Kind;
   switch (m.kind) {
-    case Kind::bind: return "bind";
-    case Kind::tmpfs: return "tmpfs";
-    case Kind::symlink: return "symlink";
-    case Kind::proc: return "proc";
-    case Kind::devpts: return "devpts";
-    case Kind::mask: return "hidden";
-    case Kind::restrict: return "narrowed";
-    case Kind::directory: return "directory";
-    case Kind::file: return "file";
-    case Kind::overlay: return "overlay";
+    case Kind::bind:
+      return "bind";
+    case Kind::tmpfs:
+      return "tmpfs";
+    case Kind::symlink:
+      return "symlink";
+    case Kind::proc:
+      return "proc";
+    case Kind::devpts:
+      return "devpts";
+    case Kind::mask:
+      return "hidden";
+    case Kind::restrict:
+      return "narrowed";
+    case Kind::directory:
+      return "directory";
+    case Kind::file:
+      return "file";
+    case Kind::overlay:
+      return "overlay";
   }
   return "?";
 }
@@ -64,7 +74,8 @@ int plan(const RunOptions& options) {
     throw Error(e.what(), kExitUsage);
   }
   std::string policies;
-  for (const auto& p : prepared.policy_paths) policies += "\n  " + p + (::access(p.c_str(), F_OK) == 0 ? "" : " (absent)");
+  for (const auto& p : prepared.policy_paths)
+    policies += "\n  " + p + (::access(p.c_str(), F_OK) == 0 ? "" : " (absent)");
   fmt::print("profile {} (built in); policy files:{}\nworkspace {}\n\n", prepared.profile.name, policies,
              spec.workspace);
 
@@ -87,13 +98,16 @@ int plan(const RunOptions& options) {
 
 }  // namespace
 
-void add_plan_command(CLI::App& app, Action& action) {
+void add_plan_command(CLI::App& app, Action& action, const CommandTail& tail) {
   auto options = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("plan", "Print the mount plan and Landlock rules `paddock run` would use here");
   add_run_options(cmd, *options);
   cmd->add_option("command", options->command, "The command (it names the agent in policies)");
   cmd->positionals_at_end();
-  cmd->callback([options, &action] { action = [options] { return plan(*options); }; });
+  cmd->callback([options, &action, &tail] {
+    options->command = tail.or_parsed(options->command);
+    action = [options] { return plan(*options); };
+  });
 }
 
 }  // namespace paddock::cli

@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/sha256.hpp"
+#include "mcp/decision_service.hpp"
 #include "net/proxy.hpp"
 #include "policy/denials.hpp"
 #include "policy/watcher.hpp"
@@ -25,8 +26,8 @@
 namespace paddock::cli {
 namespace {
 
-// The policy's part in a running sandbox: exec decisions (argv rules), the egress proxy, denial
-// lines, the exec log, and hot reload of the policy files.
+// The policy's part in a running sandbox: exec decisions (argv rules), the egress proxy, the MCP
+// interposers' decisions, denial lines, the exec log, and hot reload of the policy files.
 class PolicyObserver : public sandbox::Observer {
  public:
   PolicyObserver(PreparedRun& run, net::Interception interception, RunTrail& trail, bool exec_log, bool file_log)
@@ -39,6 +40,8 @@ class PolicyObserver : public sandbox::Observer {
     dns_socket_ = std::move(dns_socket);
   }
 
+  void mcp_socket(UniqueFd listener) override { mcp_listener_ = std::move(listener); }
+
   ~PolicyObserver() override { trail_.detach_stream(); }
 
   void event_loop(boost::asio::io_context& io) override {
@@ -50,10 +53,15 @@ class PolicyObserver : public sandbox::Observer {
                      nullptr, std::move(interception_));
       proxy_->serve(std::move(proxy_listener_), std::move(dns_socket_));
     }
+    if (mcp_listener_)
+      mcp_.emplace(io, std::move(mcp_listener_), mcp::McpDecisions(*run_.engine, trail_, [](const std::string& line) {
+                     fmt::print(stderr, "{}\n", line);
+                   }));
   }
 
   void sandbox_exited(int /*exit_status*/) override {
     if (proxy_) proxy_->stop();
+    if (mcp_) mcp_->stop();
     trail_.detach_stream();
   }
 
@@ -101,7 +109,7 @@ class PolicyObserver : public sandbox::Observer {
       run_.policy_files = files;
       record_policy(audit::Policy::Change::reload, files, count, {});
       fmt::print(stderr,
-                 "paddock: policy reloaded ({} policies): applies now to exec and network decisions; file "
+                 "paddock: policy reloaded ({} policies): applies now to exec, network and MCP decisions; file "
                  "access and which programs may run apply to the next run\n",
                  count);
     } catch (const cedar::PolicyError& e) {
@@ -126,9 +134,10 @@ class PolicyObserver : public sandbox::Observer {
   RunTrail& trail_;
   bool exec_log_;
   bool file_log_;
-  UniqueFd proxy_listener_, dns_socket_;
+  UniqueFd proxy_listener_, dns_socket_, mcp_listener_;
   std::optional<policy::PolicyWatcher> watcher_;
   std::optional<net::Proxy> proxy_;
+  std::optional<mcp::DecisionService> mcp_;
 };
 
 struct RunFlags {
@@ -200,7 +209,7 @@ int run(const RunFlags& flags) {
 
 }  // namespace
 
-void add_run_command(CLI::App& app, Action& action) {
+void add_run_command(CLI::App& app, Action& action, const CommandTail& tail) {
   auto flags = std::make_shared<RunFlags>();
   auto* cmd = app.add_subcommand("run", "Run a command (default: the demo agent) in a new sandbox");
   add_run_options(cmd, flags->options);
@@ -212,7 +221,10 @@ void add_run_command(CLI::App& app, Action& action) {
                 "Print every connection, HTTP request and DNS query of the sandbox on stderr");
   cmd->add_option("command", flags->options.command, "The command and its arguments (after --)");
   cmd->positionals_at_end();
-  cmd->callback([flags, &action] { action = [flags] { return run(*flags); }; });
+  cmd->callback([flags, &action, &tail] {
+    flags->options.command = tail.or_parsed(flags->options.command);
+    action = [flags] { return run(*flags); };
+  });
 }
 
 }  // namespace paddock::cli

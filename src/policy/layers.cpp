@@ -78,6 +78,12 @@ bool has_file_path_condition(const cedar::Policy& policy) {
   return applies_to_files(actions_of(policy.ast->action, unused)) && context_attributes(policy).contains("path");
 }
 
+bool has_mcp_arguments_condition(const cedar::Policy& policy) {
+  std::vector<std::string> unused;
+  return actions_of(policy.ast->action, unused).contains(std::string(action::kMcpCall)) &&
+         context_attributes(policy).contains("arguments");
+}
+
 std::string file_path_condition_note(const cedar::Policy& policy) {
   return fmt::format(
       "{} ({}): its condition on context.path applies only at the directories the kernel layers place, not to "
@@ -143,8 +149,9 @@ std::vector<PolicyLayers> describe_layers(const cedar::PolicySet& policies) {
     if (actions.contains(std::string(action::kUseSecret)))
       p.layers.emplace_back("credentials: the egress proxy injects them on intercepted connections");
     if (actions.contains(std::string(action::kMcpCall))) {
-      p.layers.emplace_back("MCP: the MCP interposer");
-      p.warnings.push_back("the MCP interposer is not built yet: nothing enforces McpCall policies today");
+      p.layers.emplace_back(
+          "MCP: the MCP interposer, best effort (stdio servers started through `paddock mcp wrap`; the "
+          "supervisor decides each tools/call)");
     }
     out.push_back(std::move(p));
   }

@@ -27,6 +27,10 @@ struct PolicyLayers {
 bool has_file_path_condition(const cedar::Policy& policy);
 std::string file_path_condition_note(const cedar::Policy& policy);
 
+// Whether a policy on McpCall has a condition on context.arguments: a tools/list cannot say
+// whether some call of a tool would be allowed, so the MCP interposer keeps such tools listed.
+bool has_mcp_arguments_condition(const cedar::Policy& policy);
+
 // The actions paddock asks about that a scope constraint lets through; a warning for each
 // action named that paddock never asks about.
 std::set<std::string> actions_of(const cedar::ScopeConstraint& scope, std::vector<std::string>& warnings);

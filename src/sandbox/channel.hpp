@@ -19,6 +19,7 @@ enum class MessageType : unsigned char {
   egress_dns,     // init -> supervisor: the UDP socket of the DNS stub (attached fd)
   exec_listener,  // init -> supervisor: the seccomp listener for exec notifications (attached fd)
   file_listener,  // init -> supervisor: the fanotify group observing files (attached fd)
+  mcp_listener,   // init -> supervisor: the listening TCP socket of the MCP decisions (attached fd)
   ready,          // init -> supervisor: sandbox complete, about to start the command
   exec_ok,        // init -> supervisor: the command is running
   exec_failed,    // init -> supervisor: execve failed; value is errno, text the command

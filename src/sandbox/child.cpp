@@ -47,7 +47,7 @@ UniqueFd open_terminal(const Terminal& terminal, const Channel& channel) {
 // A socket bound to 127.0.0.1:port inside the sandbox's network namespace, handed out.
 void send_socket(const Channel& channel, MessageType type, int socket_type, std::uint16_t port) {
   UniqueFd fd(::socket(AF_INET, socket_type | SOCK_CLOEXEC, 0));
-  if (!fd) throw SysError("socket for the egress proxy");
+  if (!fd) throw SysError("socket in the sandbox");
   int one = 1;
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) throw SysError("SO_REUSEADDR");
   sockaddr_in addr{};
@@ -82,6 +82,7 @@ void run_child(const ChildPlan& plan, const Channel& channel) {
       send_socket(channel, MessageType::egress_proxy, SOCK_STREAM, spec.egress->proxy_port);
       send_socket(channel, MessageType::egress_dns, SOCK_DGRAM, spec.egress->dns_port);
     }
+    if (spec.mcp_port) send_socket(channel, MessageType::mcp_listener, SOCK_STREAM, *spec.mcp_port);
     // Meanwhile the supervisor makes the placeholders and puts this process in its cgroups.
     std::optional<std::uint64_t> nproc;
     mounts::BuildHooks hooks;

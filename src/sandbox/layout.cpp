@@ -433,7 +433,12 @@ Spec plan(const RunRequest& request, const Host& host) {
     m.optional = file.where_possible;
     spec.mounts.push_back(std::move(m));
   }
+  if (!request.self_binary.empty()) {
+    spec.mounts.push_back(bind(request.self_binary, kSandboxBinary, true));
+    spec.fs_rules.push_back({kSandboxBinary, kReadExecute});
+  }
   spec.egress = request.egress;
+  spec.mcp_port = request.mcp_port;
   spec.observe_exec = request.observe_exec;
   // Where the sandbox's own work lands: the workspace (its protected paths are mounts of their
   // own), the user's mounts, the fresh writable trees. The read-only system trees are left out:
@@ -455,6 +460,9 @@ Spec plan(const RunRequest& request, const Host& host) {
   spec.env = sandbox_environment(host.environ, request.env,
                                  {home_dir.empty() ? home.string() : home_dir, host.user, workspace});
   prune_path(spec);
+  if (!request.self_binary.empty())
+    for (auto& entry : spec.env)
+      if (entry.rfind("PATH=", 0) == 0) entry += ":" + fs::path(kSandboxBinary).parent_path().string();
   return spec;
 }
 

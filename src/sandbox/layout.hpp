@@ -27,6 +27,9 @@ struct PlacedFile {
 };
 
 // What the user asked for (CLI flags, later merged with configuration files).
+// Where RunRequest::self_binary appears inside the sandbox.
+inline constexpr const char* kSandboxBinary = "/run/paddock/bin/paddock";
+
 struct RunRequest {
   std::vector<std::string> command;      // must not be empty
   std::optional<std::string> workspace;  // default: enclosing git root, else cwd
@@ -39,9 +42,13 @@ struct RunRequest {
   // What the policy allows where (compiled from Cedar); empty: the default, see
   // access.hpp's default_access.
   std::vector<PathAccess> access;
-  std::optional<Egress> egress;  // unset: the sandbox has no way out at all
-  bool observe_exec = false;     // report every exec to the supervisor, which answers it
-  bool observe_files = false;    // report the files closed in the workspace and scratch trees (root only)
+  std::optional<Egress> egress;           // unset: the sandbox has no way out at all
+  std::optional<std::uint16_t> mcp_port;  // the MCP decision socket on the sandbox's 127.0.0.1
+  // The paddock binary, bound read-only at kSandboxBinary (and its directory put on PATH) so
+  // that MCP configurations inside can run `paddock mcp wrap`; empty: not bound.
+  std::string self_binary;
+  bool observe_exec = false;   // report every exec to the supervisor, which answers it
+  bool observe_files = false;  // report the files closed in the workspace and scratch trees (root only)
   // Files placed read-only in the sandbox, e.g. /etc/resolv.conf naming the DNS stub.
   std::vector<PlacedFile> files;
 };

@@ -20,6 +20,8 @@ class Observer {
   virtual void sandbox_started(pid_t /*init_pid*/) {}
   // The sockets the sandbox's init made inside its network namespace (Spec::egress).
   virtual void egress_sockets(UniqueFd /*proxy_listener*/, UniqueFd /*dns_socket*/) {}
+  // The listening socket of the MCP decisions the sandbox's init made (Spec::mcp_port).
+  virtual void mcp_socket(UniqueFd /*listener*/) {}
   // The supervisor's event loop (the one passed to run()) is about to run; it runs until the
   // sandbox exits. Servers and timers attached to it must be destroyed before it is.
   virtual void event_loop(boost::asio::io_context& /*io*/) {}

@@ -106,7 +106,9 @@ struct Spec {
   bool user_namespace = true;        // false when the supervisor runs as root
   std::optional<Terminal> terminal;  // set when the command gets a PTY
   std::optional<Egress> egress;      // unset: no way out at all
-  bool observe_exec = false;         // every execve is reported to the supervisor and waits for it
+  // TCP, 127.0.0.1: the MCP interposers' decision socket (src/mcp), served by the supervisor.
+  std::optional<std::uint16_t> mcp_port;
+  bool observe_exec = false;  // every execve is reported to the supervisor and waits for it
   // Mount points whose files are observed (fanotify, root only): each close is reported to the
   // supervisor, which does not hold the sandbox up. Empty: no file observation.
   std::vector<std::string> observed_mounts;

@@ -159,6 +159,9 @@ Handover await_ready(const Channel& channel, InitProcess& init, Observer& observ
       case MessageType::egress_dns:
         observer.egress_sockets(std::move(proxy), std::move(message->fd));
         break;
+      case MessageType::mcp_listener:
+        observer.mcp_socket(std::move(message->fd));
+        break;
       case MessageType::ready:
         return handover;
       case MessageType::error:

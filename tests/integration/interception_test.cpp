@@ -85,7 +85,8 @@ TEST_P(Interception, CurlSeesPaddocksCaAndTheRequestsAreDecided) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   r = run({"--policy", rules}, {"sh", "-c", "cat " + home_ + "/.local/share/paddock/ca/ca.key; ls /run/paddock"});
   EXPECT_THAT(r.out, Not(HasSubstr("PRIVATE KEY")));
-  EXPECT_EQ(r.out, "ca-bundle.crt\nca.crt\n") << r.err;
+  EXPECT_EQ(r.out, "bin\nca-bundle.crt\nca.crt\n") << "the CA's certificates, and bin/ holding paddock itself\n"
+                                                   << r.err;
 }
 
 TEST_P(Interception, TheHostFieldMustBeTheDecidedAuthority) {

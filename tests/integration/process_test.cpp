@@ -127,6 +127,13 @@ TEST_P(Processes, StdioPassesThroughUntouched) {
   EXPECT_EQ(r.err, "to-stderr\n");
 }
 
+TEST_P(Processes, ArgumentsReachTheCommandVerbatim) {
+  // CLI11 splits a word written like a list at its commas; the command must get it as typed.
+  auto r = paddock_run({}, {"printf", "%s|", "[1,2]", R"(["a",{"b":1}])", "a,b", "--", "[x]"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, R"([1,2]|["a",{"b":1}]|a,b|--|[x]|)");
+}
+
 TEST_P(Processes, EnvironmentIsAnAllowlist) {
   ProcessOptions options;
   options.env = environment();

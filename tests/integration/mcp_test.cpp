@@ -1,0 +1,197 @@
+// The MCP interposer end to end (DESIGN.md "MCP"): the MCP SDK's own client, inside a real
+// sandbox, starts `paddock mcp wrap` around the filesystem server from npm (tests/mcp), as an
+// agent's MCP configuration would. The supervisor decides each tools/call with the policy
+// (McpCall, including conditions on the call's arguments), answers refused ones itself, hides
+// refused tools from tools/list, and records each decision in the audit trail.
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/sandbox_fixture.hpp"
+
+namespace paddock::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+constexpr const char* kMcpDir = PADDOCK_MCP_TEST_DIR;  // tests/mcp: client.mjs and node_modules
+constexpr const char* kInside = "/tmp/mcp";
+
+class Mcp : public SandboxTest {
+ protected:
+  void SetUp() override {
+    SandboxTest::SetUp();
+    ASSERT_TRUE(std::filesystem::exists(std::string(kMcpDir) + "/node_modules/@modelcontextprotocol/server-filesystem"))
+        << "the MCP server from npm is missing: run scripts/install-deps (npm ci in tests/mcp)";
+    write_file(workspace_ + "/data/a.txt", "hello\n");
+    write_file(workspace_ + "/data/secret.txt", "topsecret\n");
+  }
+
+  std::vector<std::string> options(std::vector<std::string> more = {}) const {
+    more.insert(more.end(), {"--mount", std::string(kMcpDir) + ":" + kInside + ":ro"});
+    return more;
+  }
+
+  // The SDK client's output: the listed tools, then one object per call.
+  struct Session {
+    ProcessResult run;
+    std::vector<std::string> tools;
+    std::vector<json> calls;
+  };
+  Session session(const std::vector<std::string>& run_options, const json& calls) {
+    Session s;
+    s.run = paddock_run(options(run_options),
+                        {"node", std::string(kInside) + "/client.mjs", workspace_ + "/data", calls.dump()});
+    std::istringstream lines(s.run.out);
+    for (std::string line; std::getline(lines, line);) {
+      const json j = json::parse(line);
+      if (j.contains("tools"))
+        s.tools = j["tools"].get<std::vector<std::string>>();
+      else
+        s.calls.push_back(j);
+    }
+    return s;
+  }
+
+  std::string policy_file(const std::string& text) {
+    const std::string path = outside_directory() + "/mcp.cedar";
+    write_file(path, text);
+    return path;
+  }
+
+  std::vector<json> mcp_events() {
+    auto query = paddock({"audit", "query", "--kind", "mcp.call", "--json"});
+    EXPECT_EQ(query.status, 0) << query.err;
+    std::vector<json> events;
+    std::istringstream lines(query.out);
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) events.push_back(json::parse(line).at("event"));
+    return events;
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Modes, Mcp, ::testing::Values(Mode::root, Mode::unprivileged), mode_name);
+
+TEST_P(Mcp, ThePolicyDecidesEachToolCall) {
+  const std::string policy = policy_file(R"(@id("no-writes")
+forbid (principal, action == Action::"McpCall", resource == MCP::Tool::"write_file")
+when { resource in MCP::Server::"fs" };
+@id("no-secrets")
+forbid (principal, action == Action::"McpCall", resource)
+when { context.arguments has path && context.arguments.path like "*secret*" };
+)");
+  const std::string data = workspace_ + "/data/";
+  auto s = session({"--policy", policy}, json::array({
+                                             {"read_text_file", {{"path", data + "a.txt"}}},
+                                             {"read_text_file", {{"path", data + "secret.txt"}}},
+                                             {"write_file", {{"path", data + "b.txt"}, {"content", "x"}}},
+                                         }));
+  ASSERT_EQ(s.run.status, 0) << s.run.err;
+  ASSERT_EQ(s.calls.size(), 3u) << s.run.out << s.run.err;
+
+  EXPECT_THAT(s.tools, Contains("read_text_file"));
+  EXPECT_THAT(s.tools, Not(Contains("write_file"))) << "a tool the policy forbids outright is not listed";
+  EXPECT_FALSE(s.calls[0].at("isError").get<bool>()) << s.calls[0];
+  EXPECT_EQ(s.calls[0].at("text"), "hello\n") << "an allowed call reaches the server and its answer comes back";
+  EXPECT_TRUE(s.calls[1].at("isError").get<bool>()) << s.calls[1];
+  EXPECT_THAT(s.calls[1].at("text").get<std::string>(), HasSubstr("no-secrets (" + policy + ":4)"))
+      << "the condition on the call's arguments decided, and the model reads which policy";
+  EXPECT_THAT(s.calls[1].at("text").get<std::string>(), Not(HasSubstr("topsecret")));
+  EXPECT_TRUE(s.calls[2].at("isError").get<bool>()) << "a call of a hidden tool is refused all the same";
+  EXPECT_FALSE(std::filesystem::exists(data + "b.txt")) << "the refused write never reached the server";
+  EXPECT_THAT(s.run.err, HasSubstr("paddock: denied MCP tool write_file of server fs by no-writes"))
+      << "each refusal is one line outside the sandbox's output";
+
+  const auto events = mcp_events();
+  auto find = [&](const std::string& method, const std::string& tool, bool allowed) -> const json* {
+    for (const auto& e : events)
+      if (e.at("method") == method && e.at("tool") == tool && e.at("decision").at("allowed") == allowed) return &e;
+    return nullptr;
+  };
+  const json* read = find("tools/call", "read_text_file", true);
+  ASSERT_NE(read, nullptr) << json(events).dump(1);
+  EXPECT_EQ(read->at("server"), "fs");
+  EXPECT_EQ(json::parse(read->at("arguments").get<std::string>()).at("path"), data + "a.txt");
+  const json* secret = find("tools/call", "read_text_file", false);
+  ASSERT_NE(secret, nullptr) << json(events).dump(1);
+  EXPECT_EQ(secret->at("decision").at("policies").at(0).at("id"), "no-secrets");
+  ASSERT_NE(find("tools/call", "write_file", false), nullptr) << json(events).dump(1);
+  ASSERT_NE(find("tools/list", "write_file", false), nullptr) << "hiding a tool is recorded too";
+  auto verify = paddock({"audit", "verify"});
+  EXPECT_EQ(verify.status, 0) << verify.out << verify.err;
+}
+
+TEST_P(Mcp, ParanoidListsNoToolAndRefusesEveryCall) {
+  auto s =
+      session({"--profile", "paranoid"}, json::array({{"read_text_file", {{"path", workspace_ + "/data/a.txt"}}}}));
+  ASSERT_EQ(s.run.status, 0) << s.run.err;
+  ASSERT_EQ(s.calls.size(), 1u) << s.run.out << s.run.err;
+  EXPECT_THAT(s.tools, IsEmpty()) << "no permit for McpCall: every tool is hidden";
+  EXPECT_TRUE(s.calls[0].at("isError").get<bool>());
+  EXPECT_THAT(s.calls[0].at("text").get<std::string>(), HasSubstr("paddock: denied MCP tool read_text_file"));
+  EXPECT_THAT(s.calls[0].at("text").get<std::string>(), Not(HasSubstr("hello")));
+}
+
+TEST_P(Mcp, PaddockAllowMcpPermitsOneTool) {
+  make_git_repository();
+  auto allow = paddock({"allow", "mcp", "fs/read_text_file"});
+  ASSERT_EQ(allow.status, 0) << allow.err;
+  EXPECT_THAT(allow.out, HasSubstr(R"(resource == MCP::Tool::"read_text_file")"));
+  auto s = session({"--profile", "paranoid"},
+                   json::array({{"read_text_file", {{"path", workspace_ + "/data/a.txt"}}},
+                                {"write_file", {{"path", workspace_ + "/data/b.txt"}, {"content", "x"}}}}));
+  ASSERT_EQ(s.run.status, 0) << s.run.err;
+  ASSERT_EQ(s.calls.size(), 2u) << s.run.out << s.run.err;
+  EXPECT_EQ(s.tools, std::vector<std::string>{"read_text_file"}) << "the one permitted tool, and no other";
+  EXPECT_EQ(s.calls[0].at("text"), "hello\n");
+  EXPECT_TRUE(s.calls[1].at("isError").get<bool>());
+  EXPECT_EQ(paddock({"allow", "mcp", "no-tool"}).status, 2) << "SERVER/TOOL expected";
+}
+
+TEST_P(Mcp, AnUnreachableSupervisorRefusesEveryCall) {
+  // A raw client this time, and a decision socket that answers nothing: the interposer fails
+  // closed instead of passing the call on.
+  const std::string server =
+      std::string(kInside) + "/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js";
+  const std::string script =
+      "printf '%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+      "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}' "
+      "'{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}' "
+      "'{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"read_text_file\","
+      "\"arguments\":{\"path\":\"" +
+      workspace_ + "/data/a.txt\"}}}' | PADDOCK_MCP=127.0.0.1:1 paddock mcp wrap --server fs -- node " + server + " " +
+      workspace_ + "/data";
+  auto r = paddock_run(options(), {"sh", "-c", script});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::map<int, json> replies;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const json j = json::parse(line);
+    replies[j.at("id").get<int>()] = j;
+  }
+  ASSERT_TRUE(replies.contains(2) && replies.contains(3)) << r.out << r.err;
+  EXPECT_THAT(replies[2].at("result").at("tools"), IsEmpty());
+  EXPECT_TRUE(replies[3].at("result").at("isError").get<bool>()) << replies[3];
+  EXPECT_THAT(replies[3].dump(), HasSubstr("the supervisor could not be asked"));
+  EXPECT_THAT(replies[3].dump(), Not(HasSubstr("hello")));
+}
+
+TEST_P(Mcp, WrapOutsideASandboxAndAPortClashAreUsageErrors) {
+  auto r = paddock({"mcp", "wrap", "--server", "fs", "--", "true"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("not inside a paddock sandbox"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  r = paddock({"mcp", "wrap", "--", "true"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("--server"));
+  r = paddock_run({"--proxy-port", "3129"}, {"true"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("the MCP decision socket's"));
+}
+
+}  // namespace
+}  // namespace paddock::testing
