@@ -1,10 +1,19 @@
-// The MCP interposer end to end (DESIGN.md "MCP"): the MCP SDK's own client, inside a real
-// sandbox, starts `paddock mcp wrap` around the filesystem server from npm (tests/mcp), as an
-// agent's MCP configuration would. The supervisor decides each tools/call with the policy
-// (McpCall, including conditions on the call's arguments), answers refused ones itself, hides
-// refused tools from tools/list, and records each decision in the audit trail.
+// The MCP interposer end to end (DESIGN.md "MCP"): the MCP SDK's own client, and Claude Code,
+// inside a real sandbox, start `paddock mcp wrap` around the filesystem server from npm
+// (tests/mcp), as an agent's MCP configuration would. The supervisor decides each tools/call
+// with the policy (McpCall, including conditions on the call's arguments), answers refused ones
+// itself, hides refused tools from tools/list, and records each decision in the audit trail.
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +30,38 @@ using ::testing::Not;
 
 constexpr const char* kMcpDir = PADDOCK_MCP_TEST_DIR;  // tests/mcp: client.mjs and node_modules
 constexpr const char* kInside = "/tmp/mcp";
+
+const char* const kNoWritesNoSecrets = R"(@id("no-writes")
+forbid (principal, action == Action::"McpCall", resource == MCP::Tool::"write_file")
+when { resource in MCP::Server::"fs" };
+@id("no-secrets")
+forbid (principal, action == Action::"McpCall", resource)
+when { context.arguments has path && context.arguments.path like "*secret*" };
+)";
+
+// A port free on the host's 127.0.0.1 just now.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
 
 class Mcp : public SandboxTest {
  protected:
@@ -77,13 +118,7 @@ class Mcp : public SandboxTest {
 INSTANTIATE_TEST_SUITE_P(Modes, Mcp, ::testing::Values(Mode::root, Mode::unprivileged), mode_name);
 
 TEST_P(Mcp, ThePolicyDecidesEachToolCall) {
-  const std::string policy = policy_file(R"(@id("no-writes")
-forbid (principal, action == Action::"McpCall", resource == MCP::Tool::"write_file")
-when { resource in MCP::Server::"fs" };
-@id("no-secrets")
-forbid (principal, action == Action::"McpCall", resource)
-when { context.arguments has path && context.arguments.path like "*secret*" };
-)");
+  const std::string policy = policy_file(kNoWritesNoSecrets);
   const std::string data = workspace_ + "/data/";
   auto s = session({"--policy", policy}, json::array({
                                              {"read_text_file", {{"path", data + "a.txt"}}},
@@ -123,6 +158,55 @@ when { context.arguments has path && context.arguments.path like "*secret*" };
   ASSERT_NE(find("tools/list", "write_file", false), nullptr) << "hiding a tool is recorded too";
   auto verify = paddock({"audit", "verify"});
   EXPECT_EQ(verify.status, 0) << verify.out << verify.err;
+}
+
+TEST_P(Mcp, ClaudeCodeSeesOnlyAllowedToolsAndReadsTheRefusal) {
+  // Claude Code (npm) in the sandbox, its API a fake on the host's 127.0.0.1 reached through the
+  // egress proxy; the fake asks for one MCP tool call and reports what the tool said.
+  const std::string policy = policy_file(std::string(kNoWritesNoSecrets) + R"(
+permit (principal, action == Action::"NetworkConnect", resource) when { context.host == "127.0.0.1" };
+permit (principal, action == Action::"HttpRequest", resource == Host::"127.0.0.1");
+)");
+  const int port = free_port();
+  const std::string log = outside_directory() + "/api.log";
+  const pid_t api = spawn_background(
+      {"node", std::string(kMcpDir) + "/fake-anthropic.mjs", "--port", std::to_string(port), "--tool",
+       "mcp__fs__read_text_file", "--input", json{{"path", workspace_ + "/data/secret.txt"}}.dump(), "--log", log},
+      {.env = std::vector<std::string>{"PATH=/usr/bin:/bin"}});
+  for (int i = 0; i < 100 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const json config = {
+      {"mcpServers",
+       {{"fs",
+         {{"command", "paddock"},
+          {"args",
+           {"mcp", "wrap", "--server", "fs", "--", "node",
+            std::string(kInside) + "/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js",
+            workspace_ + "/data"}}}}}}};
+  auto r = paddock_run(
+      via_proxy_to_loopback(
+          options({"--policy", policy, "--env", "IS_SANDBOX=1", "--env", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1",
+                   "--env", "ANTHROPIC_BASE_URL=http://127.0.0.1:" + std::to_string(port), "--env",
+                   "ANTHROPIC_API_KEY=sk-ant-placeholder", "--env", "MCP_CONNECTION_NONBLOCKING=false"})),
+      {std::string(kInside) + "/node_modules/.bin/claude", "-p", "read secret.txt", "--dangerously-skip-permissions",
+       "--mcp-config", config.dump(), "--strict-mcp-config"});
+  ::kill(api, SIGTERM);
+  ::waitpid(api, nullptr, 0);
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAKE-DONE error=true tool said: paddock: denied MCP tool read_text_file of server fs "
+                               "by no-secrets"))
+      << "the model got the refusal as the tool's error\n"
+      << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("topsecret")));
+
+  // Requests without tools (a session title) come too: the agent's turn is the one with tools.
+  std::ifstream requests(log);
+  std::vector<std::string> tools;
+  for (std::string line; tools.empty() && std::getline(requests, line);)
+    for (const auto& tool : json::parse(line).at("body").value("tools", json::array()))
+      tools.push_back(tool.at("name"));
+  ASSERT_THAT(tools, Not(IsEmpty())) << "no request of Claude Code's offered tools:\n" << r.err;
+  EXPECT_THAT(tools, Contains("mcp__fs__read_text_file")) << "the wrapped server's tools reach the agent";
+  EXPECT_THAT(tools, Not(Contains("mcp__fs__write_file"))) << "the forbidden tool is not offered to the model";
 }
 
 TEST_P(Mcp, ParanoidListsNoToolAndRefusesEveryCall) {
