@@ -16,6 +16,7 @@ namespace asio = boost::asio;
 json DecisionClient::ask(const json& request) {
   std::lock_guard lock(mutex_);
   if (!socket_.is_open()) {
+    replies_.consume(replies_.size());  // what a broken connection left is no answer
     const auto colon = endpoint_.rfind(':');
     if (colon == std::string::npos) throw Error("the decision socket \"" + endpoint_ + "\" is not HOST:PORT");
     asio::ip::tcp::resolver resolver(io_);

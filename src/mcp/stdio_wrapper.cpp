@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,8 +15,6 @@
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
-
-extern char** environ;
 
 namespace paddock::mcp {
 namespace {
@@ -81,17 +79,31 @@ int relay_stdio_server(const std::vector<std::string>& command, Interposer& inte
   ::signal(SIGPIPE, SIG_IGN);  // a server or client gone shows as EPIPE
   Pipe to_server = make_pipe(), from_server = make_pipe(), stop = make_pipe();
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, to_server.read.get(), STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, from_server.write.get(), STDOUT_FILENO);
   std::vector<char*> argv;
   for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw Error("paddock mcp wrap: cannot start " + command[0] + ": " + errno_text(rc), 127);
+  Pipe exec_error = make_pipe();  // carries execvp's errno; closed by a successful exec
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();  // no other thread exists yet
+  if (pid < 0) throw SysError("fork for the MCP server");
+  if (pid == 0) {
+    // The server ends with the wrapper, however the wrapper ends (a client may SIGKILL it).
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);
+    ::signal(SIGPIPE, SIG_DFL);
+    if (::dup2(to_server.read.get(), STDIN_FILENO) < 0 || ::dup2(from_server.write.get(), STDOUT_FILENO) < 0)
+      ::_exit(127);
+    ::execvp(argv[0], argv.data());
+    const int err = errno;
+    [[maybe_unused]] auto n = ::write(exec_error.write.get(), &err, sizeof err);
+    ::_exit(127);
+  }
+  exec_error.write.reset();
+  int err = 0;
+  if (::read(exec_error.read.get(), &err, sizeof err) == sizeof err) {
+    ::waitpid(pid, nullptr, 0);
+    throw Error("paddock mcp wrap: cannot start " + command[0] + ": " + errno_text(err), 127);
+  }
   to_server.read.reset();
   from_server.write.reset();
 

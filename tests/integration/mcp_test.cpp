@@ -220,6 +220,16 @@ TEST_P(Mcp, ParanoidListsNoToolAndRefusesEveryCall) {
   EXPECT_THAT(s.calls[0].at("text").get<std::string>(), Not(HasSubstr("hello")));
 }
 
+TEST_P(Mcp, TheServerEndsWithTheWrapper) {
+  // An MCP client may SIGKILL its server's process: the wrapper's server goes with it.
+  auto r = paddock_run({}, {"sh", "-c",
+                            "sleep 1000 | paddock mcp wrap --server s -- sleep 999 & sleep 0.5; "
+                            "pkill -KILL -f '^paddock mcp'; sleep 0.5; "
+                            "pgrep -x sleep -a | grep 999 || echo server-gone"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("server-gone")) << r.out;
+}
+
 TEST_P(Mcp, PaddockAllowMcpPermitsOneTool) {
   make_git_repository();
   auto allow = paddock({"allow", "mcp", "fs/read_text_file"});
@@ -272,6 +282,9 @@ TEST_P(Mcp, WrapOutsideASandboxAndAPortClashAreUsageErrors) {
   r = paddock({"mcp", "wrap", "--", "true"});
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, HasSubstr("--server"));
+  r = paddock_run({}, {"paddock", "mcp", "wrap", "--server", "fs", "--", "/nonexistent"});
+  EXPECT_EQ(r.status, 127);
+  EXPECT_THAT(r.err, HasSubstr("cannot start /nonexistent: No such file or directory"));
   r = paddock_run({"--proxy-port", "3129"}, {"true"});
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, HasSubstr("the MCP decision socket's"));
