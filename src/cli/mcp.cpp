@@ -4,11 +4,11 @@
 // "fs", "--", "npx", "@modelcontextprotocol/server-filesystem", "."]}. Each tools/call is
 // decided by the supervisor, outside the sandbox, through the socket PADDOCK_MCP names.
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 
 #include "cli/command.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "mcp/decision_client.hpp"
 #include "mcp/decision_protocol.hpp"
 #include "mcp/interposer.hpp"
@@ -29,9 +29,7 @@ struct WrapOptions {
 std::string decision_endpoint() {
   if (const char* endpoint = std::getenv(mcp::kDecisionVariable); endpoint != nullptr && *endpoint != '\0')
     return endpoint;
-  std::error_code ec;
-  if (std::filesystem::read_symlink("/proc/self/exe", ec) == sandbox::kSandboxBinary)
-    return "127.0.0.1:" + std::to_string(mcp::kDecisionPort);
+  if (self_executable() == sandbox::kSandboxBinary) return "127.0.0.1:" + std::to_string(mcp::kDecisionPort);
   throw Error(std::string("paddock mcp wrap: not inside a paddock sandbox (") + mcp::kDecisionVariable +
                   " is not set): run the agent with `paddock run`, whose supervisor decides each tool call",
               kExitUsage);

@@ -45,18 +45,15 @@ class PolicyObserver : public sandbox::Observer {
   ~PolicyObserver() override { trail_.detach_stream(); }
 
   void event_loop(boost::asio::io_context& io) override {
+    // Denial lines of the proxy and the MCP decisions: the supervisor's stderr.
+    auto print_line = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
     trail_.attach_stream(io);
     watcher_.emplace(io, run_.policy_paths, [this] { reload(); });
     if (proxy_listener_ || dns_socket_) {
-      proxy_.emplace(io, *run_.engine,
-                     net::ProxyReport{trail_, [](const std::string& line) { fmt::print(stderr, "{}\n", line); }},
-                     nullptr, std::move(interception_));
+      proxy_.emplace(io, *run_.engine, net::ProxyReport{trail_, print_line}, nullptr, std::move(interception_));
       proxy_->serve(std::move(proxy_listener_), std::move(dns_socket_));
     }
-    if (mcp_listener_)
-      mcp_.emplace(io, std::move(mcp_listener_), mcp::McpDecisions(*run_.engine, trail_, [](const std::string& line) {
-                     fmt::print(stderr, "{}\n", line);
-                   }));
+    if (mcp_listener_) mcp_.emplace(io, std::move(mcp_listener_), mcp::McpDecisions(*run_.engine, trail_, print_line));
   }
 
   void sandbox_exited(int /*exit_status*/) override {

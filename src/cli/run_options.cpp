@@ -9,6 +9,7 @@
 #include "cedar/diagnostics.hpp"
 #include "cli/command.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "mcp/decision_protocol.hpp"
 #include "net/environment.hpp"
 #include "workspace/config_file.hpp"
@@ -149,6 +150,10 @@ workspace::Settings configured_settings(const RunOptions& options, const std::st
 }  // namespace
 
 PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> command) {
+  if (options.proxy_port == mcp::kDecisionPort)
+    throw Error(fmt::format("--proxy-port {}: that port is the MCP decision socket's inside the sandbox; pick another",
+                            options.proxy_port),
+                kExitUsage);
   PreparedRun run;
   run.host = sandbox::Host::current();
   auto& request = run.request;
@@ -208,14 +213,9 @@ PreparedRun prepare_run(const RunOptions& options, std::vector<std::string> comm
   request.overlay_workspace = run.profile.overlay_workspace;
   // The MCP interposer's way to the supervisor, and paddock itself to run it (`paddock mcp wrap`).
   request.mcp_port = mcp::kDecisionPort;
-  if (options.proxy_port == mcp::kDecisionPort)
-    throw Error(fmt::format("--proxy-port {}: that port is the MCP decision socket's inside the sandbox; pick another",
-                            options.proxy_port),
-                kExitUsage);
   request.env.insert(request.env.begin(),
                      std::string(mcp::kDecisionVariable) + "=127.0.0.1:" + std::to_string(mcp::kDecisionPort));
-  std::error_code ec;
-  request.self_binary = fs::canonical("/proc/self/exe", ec).string();
+  request.self_binary = self_executable();
   if (run.profile.network) {
     // The sandbox's only way out: the proxy's variables first, so that --env can override them.
     request.egress = sandbox::Egress{options.proxy_port, 53};

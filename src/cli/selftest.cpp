@@ -6,12 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <climits>
 #include <filesystem>
 #include <memory>
 
 #include "cli/command.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
 #include "policy/profiles.hpp"
 #include "selftest/battery.hpp"
 
@@ -25,16 +25,9 @@ struct SelftestOptions {
   bool json = false;
 };
 
-std::string self_path() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) throw SysError("readlink /proc/self/exe");
-  return std::string(buf, static_cast<std::size_t>(n));
-}
-
 int selftest(const SelftestOptions& options) {
   policy::find_profile(options.profile);  // a bad name is a usage error before any sandbox starts
-  const std::string paddock = self_path();
+  const std::string paddock = self_executable();
   const std::string probe = (fs::path(paddock).parent_path() / "paddock-probe").string();
   if (!fs::exists(probe))
     throw Error("paddock selftest: " + probe + " is missing; install paddock-probe next to paddock");
@@ -54,8 +47,8 @@ int selftest(const SelftestOptions& options) {
     if (finding.outcome == selftest::Outcome::fail) ++failures;
     const std::string_view outcome = selftest::outcome_name(finding.outcome);
     if (options.json) {
-      rows.push_back({{"row", probe_row.row}, {"attack", probe_row.attack}, {"outcome", outcome},
-                      {"reason", finding.reason}});
+      rows.push_back(
+          {{"row", probe_row.row}, {"attack", probe_row.attack}, {"outcome", outcome}, {"reason", finding.reason}});
     } else {
       fmt::print("{:>3}  {:<4}  {}\n           {}\n", probe_row.row, outcome, probe_row.attack, finding.reason);
     }

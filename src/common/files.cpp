@@ -1,5 +1,7 @@
 #include "common/files.hpp"
 
+#include <climits>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -77,6 +79,13 @@ void write_all(int fd, std::string_view data, const std::string& what) {
     if (n < 0) throw SysError("write " + what);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+
+std::string self_executable() {
+  char buf[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) throw SysError("readlink /proc/self/exe");
+  return std::string(buf, static_cast<std::size_t>(n));
 }
 
 std::string read_file(const std::string& path) {

@@ -31,4 +31,7 @@ void write_all(int fd, std::string_view data, const std::string& what);
 // The whole file; throws SysError naming the path.
 std::string read_file(const std::string& path);
 
+// This program's own path (/proc/self/exe, which the kernel keeps resolved).
+std::string self_executable();
+
 }  // namespace paddock

@@ -34,13 +34,13 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   ::_exit(127);
 }
 
-int decode(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
 }  // namespace
+
+int exit_status_of(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return 1;
+}
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
   int in[2], out[2], err[2];
@@ -106,7 +106,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     if (fd >= 0) ::close(fd);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  result.status = decode(status);
+  result.status = exit_status_of(status);
   return result;
 }
 

@@ -25,6 +25,9 @@ struct ProcessOptions {
   std::chrono::milliseconds timeout{60000};
 };
 
+// A waitpid() status as a shell's exit status: the exit code, or 128+N for signal N.
+int exit_status_of(int wait_status);
+
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
 // Starts a program in the background with stdio on /dev/null; returns its pid.

@@ -3,6 +3,8 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 
 #include "mcp/decision_protocol.hpp"
@@ -51,8 +53,9 @@ void DecisionService::read(const std::shared_ptr<Connection>& connection) {
       [this, connection](const boost::system::error_code& ec, std::size_t n) {
         if (ec == asio::error::not_found) {
           // Longer than a request may be: refused, and the connection ends.
-          connection->reply = R"({"error":"a request longer than 8 MiB"})"
-                              "\n";
+          connection->reply =
+              nlohmann::json{{"error", "a request longer than " + std::to_string(kMaxRequestBytes) + " bytes"}}.dump() +
+              "\n";
           asio::async_write(connection->socket, asio::buffer(connection->reply),
                             [connection](const boost::system::error_code&, std::size_t) {
                               boost::system::error_code ignored;

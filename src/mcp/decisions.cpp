@@ -50,20 +50,19 @@ json McpDecisions::call(const std::string& server, const std::string& tool, cons
   return {{"allowed", false}, {"message", line}};
 }
 
-// Whether a call's arguments could change a refusal asked with empty arguments: a forbid that
-// decided looks at them, or (for the default deny) a permit that does might apply.
-bool McpDecisions::arguments_could_allow(const policy::Verdict& verdict) const {
-  for (const auto& policy : engine_.policies().policies()) {
-    if (!policy::has_mcp_arguments_condition(policy)) continue;
-    if (verdict.policies.empty() ? policy.effect() == cedar::Effect::Permit
-                                 : std::any_of(verdict.policies.begin(), verdict.policies.end(),
-                                               [&](const policy::PolicyRef& ref) { return ref.id == policy.id; }))
-      return true;
-  }
-  return false;
-}
-
 json McpDecisions::list(const std::string& server, const std::vector<std::string>& tools) {
+  std::vector<const cedar::Policy*> reading_arguments;
+  for (const auto& policy : engine_.policies().policies())
+    if (policy::has_mcp_arguments_condition(policy)) reading_arguments.push_back(&policy);
+  // Whether a call's arguments could change a refusal asked with empty arguments: a forbid that
+  // decided reads them, or (for the default deny) a permit that reads them might apply.
+  auto arguments_could_allow = [&](const policy::Verdict& verdict) {
+    return std::any_of(reading_arguments.begin(), reading_arguments.end(), [&](const cedar::Policy* policy) {
+      if (verdict.policies.empty()) return policy->effect() == cedar::Effect::Permit;
+      return std::any_of(verdict.policies.begin(), verdict.policies.end(),
+                         [&](const policy::PolicyRef& ref) { return ref.id == policy->id; });
+    });
+  };
   json listed = json::array();
   for (const auto& tool : tools) {
     const auto verdict = engine_.mcp_call(server, tool, cedar::Value::record({}));

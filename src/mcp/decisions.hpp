@@ -31,8 +31,6 @@ class McpDecisions {
   nlohmann::json list(const std::string& server, const std::vector<std::string>& tools);
 
  private:
-  bool arguments_could_allow(const policy::Verdict& verdict) const;
-
   policy::PolicyEngine& engine_;
   audit::Sink& sink_;
   Print print_;

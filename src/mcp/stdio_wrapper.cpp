@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "common/subprocess.hpp"
 #include "common/unique_fd.hpp"
 
 namespace paddock::mcp {
@@ -66,10 +67,6 @@ void read_lines(int fd, int stop, const std::function<bool(std::string_view)>& o
     pending.erase(0, start);
   }
   if (!pending.empty()) on_line(pending);  // a last message without its newline
-}
-
-int exit_status(int status) {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
 }
 
 }  // namespace
@@ -131,7 +128,7 @@ int relay_stdio_server(const std::vector<std::string>& command, Interposer& inte
     if (errno != EINTR) throw SysError("waitpid for the MCP server");
   write_line(stop.write.get(), "");  // the client side may still wait on stdin
   client_side.join();
-  return exit_status(status);
+  return exit_status_of(status);
 }
 
 }  // namespace paddock::mcp

@@ -73,15 +73,25 @@ bool applies_to_files(const std::set<std::string>& actions) {
 
 }  // namespace
 
-bool has_file_path_condition(const cedar::Policy& policy) {
+namespace {
+
+// Whether `policy` applies to one of `actions` and its conditions read context.<attribute>.
+bool condition_reads(const cedar::Policy& policy, std::initializer_list<std::string_view> actions,
+                     std::string_view attribute) {
   std::vector<std::string> unused;
-  return applies_to_files(actions_of(policy.ast->action, unused)) && context_attributes(policy).contains("path");
+  const auto applies = actions_of(policy.ast->action, unused);
+  return std::any_of(actions.begin(), actions.end(), [&](auto a) { return applies.contains(std::string(a)); }) &&
+         context_attributes(policy).contains(std::string(attribute));
+}
+
+}  // namespace
+
+bool has_file_path_condition(const cedar::Policy& policy) {
+  return condition_reads(policy, {action::kFileRead, action::kFileWrite}, "path");
 }
 
 bool has_mcp_arguments_condition(const cedar::Policy& policy) {
-  std::vector<std::string> unused;
-  return actions_of(policy.ast->action, unused).contains(std::string(action::kMcpCall)) &&
-         context_attributes(policy).contains("arguments");
+  return condition_reads(policy, {action::kMcpCall}, "arguments");
 }
 
 std::string file_path_condition_note(const cedar::Policy& policy) {

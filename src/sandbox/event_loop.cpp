@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "common/error.hpp"
+#include "common/subprocess.hpp"
 #include "sandbox/exec_monitor.hpp"
 #include "sandbox/file_monitor.hpp"
 #include "sandbox/init.hpp"
@@ -91,7 +92,7 @@ int supervise(asio::io_context& io, RunningSandbox sandbox, Observer& observer, 
     if (!start_report || start_report->type != MessageType::exec_ok)
       throw Error("the sandbox exited before starting the command");
   }
-  return exit_code(*status);
+  return exit_status_of(*status);
 }
 
 }  // namespace paddock::sandbox

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/subprocess.hpp"
 
 namespace paddock::sandbox::init {
 namespace {
@@ -23,12 +24,6 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
   out.push_back(nullptr);
   return out;
-}
-
-int status_to_exit_code(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
 }
 
 // Where execvp would look for argv[0], in order, computed before the child exists: the child
@@ -83,7 +78,8 @@ int exec_command(void* arg) {
   for (char* path : launch.paths) {
     if (path == nullptr) break;
     ::execve(path, launch.argv.data(), launch.envp.data());
-    if (errno == EACCES) err = EACCES;
+    if (errno == EACCES)
+      err = EACCES;
     else if (errno != ENOENT && errno != ENOTDIR) {
       err = errno;
       break;
@@ -136,7 +132,7 @@ void run(const Spec& spec, const Channel& channel, UniqueFd tty) {
     int status = 0;
     pid_t pid;
     while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-      if (pid == command) ::_exit(status_to_exit_code(status));
+      if (pid == command) ::_exit(exit_status_of(status));
     }
   }
 }

@@ -12,7 +12,7 @@
 namespace paddock::sandbox {
 
 class InitProcess {
-public:
+ public:
   explicit InitProcess(pid_t pid) : pid_(pid) {}
   InitProcess(const InitProcess&) = delete;
   InitProcess& operator=(const InitProcess&) = delete;
@@ -38,22 +38,17 @@ public:
   int wait() {
     while (!status_) {
       int status = 0;
-      if (::waitpid(pid_, &status, 0) == pid_) status_ = status;
-      else if (errno != EINTR) status_ = 0;
+      if (::waitpid(pid_, &status, 0) == pid_)
+        status_ = status;
+      else if (errno != EINTR)
+        status_ = 0;
     }
     return *status_;
   }
 
-private:
+ private:
   pid_t pid_;
   std::optional<int> status_;
 };
-
-// 128+N for a signal, like a shell.
-inline int exit_code(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
-}
 
 }  // namespace paddock::sandbox

@@ -26,10 +26,10 @@ struct PlacedFile {
   bool where_possible = false;
 };
 
-// What the user asked for (CLI flags, later merged with configuration files).
 // Where RunRequest::self_binary appears inside the sandbox.
 inline constexpr const char* kSandboxBinary = "/run/paddock/bin/paddock";
 
+// What the user asked for (CLI flags, later merged with configuration files).
 struct RunRequest {
   std::vector<std::string> command;      // must not be empty
   std::optional<std::string> workspace;  // default: enclosing git root, else cwd

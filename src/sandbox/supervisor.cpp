@@ -19,6 +19,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/subprocess.hpp"
 #include "sandbox/cgroups.hpp"
 #include "sandbox/channel.hpp"
 #include "sandbox/child.hpp"
@@ -135,7 +136,7 @@ Handover await_ready(const Channel& channel, InitProcess& init, Observer& observ
     auto message = channel.receive();
     if (!message) {
       int status = init.wait();
-      throw Error(fmt::format("the sandbox exited during set-up (status {})", exit_code(status)));
+      throw Error(fmt::format("the sandbox exited during set-up (status {})", exit_status_of(status)));
     }
     switch (message->type) {
       case MessageType::terminal:

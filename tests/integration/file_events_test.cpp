@@ -3,7 +3,6 @@
 // as the sandbox sees it and the policy's answer, including a forbid on context.path that the
 // kernel layers could not apply; the system trees are not recorded; unprivileged runs record none
 // and still run.
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -19,15 +18,7 @@ using ::testing::Not;
 class FileEvents : public SandboxTest {
  protected:
   // The file events of every run so far, as the audit trail has them.
-  std::vector<nlohmann::json> file_events() {
-    auto query = paddock({"audit", "query", "--kind", "file", "--json"});
-    EXPECT_EQ(query.status, 0) << query.err;
-    std::vector<nlohmann::json> events;
-    std::istringstream lines(query.out);
-    for (std::string line; std::getline(lines, line);)
-      if (!line.empty()) events.push_back(nlohmann::json::parse(line).at("event"));
-    return events;
-  }
+  std::vector<nlohmann::json> file_events() { return audit_events("file"); }
   static const nlohmann::json* find(const std::vector<nlohmann::json>& events, const std::string& path,
                                     const std::string& access) {
     for (const auto& e : events)

@@ -104,16 +104,6 @@ class Mcp : public SandboxTest {
     write_file(path, text);
     return path;
   }
-
-  std::vector<json> mcp_events() {
-    auto query = paddock({"audit", "query", "--kind", "mcp.call", "--json"});
-    EXPECT_EQ(query.status, 0) << query.err;
-    std::vector<json> events;
-    std::istringstream lines(query.out);
-    for (std::string line; std::getline(lines, line);)
-      if (!line.empty()) events.push_back(json::parse(line).at("event"));
-    return events;
-  }
 };
 INSTANTIATE_TEST_SUITE_P(Modes, Mcp, ::testing::Values(Mode::root, Mode::unprivileged), mode_name);
 
@@ -141,7 +131,7 @@ TEST_P(Mcp, ThePolicyDecidesEachToolCall) {
   EXPECT_THAT(s.run.err, HasSubstr("paddock: denied MCP tool write_file of server fs by no-writes"))
       << "each refusal is one line outside the sandbox's output";
 
-  const auto events = mcp_events();
+  const auto events = audit_events("mcp.call");
   auto find = [&](const std::string& method, const std::string& tool, bool allowed) -> const json* {
     for (const auto& e : events)
       if (e.at("method") == method && e.at("tool") == tool && e.at("decision").at("allowed") == allowed) return &e;

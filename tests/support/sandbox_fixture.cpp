@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -104,6 +105,16 @@ ProcessResult SandboxTest::probe(const std::vector<std::string>& args, const std
   std::vector<std::string> command = {"/paddock-probe"};
   command.insert(command.end(), args.begin(), args.end());
   return paddock_run(opts, command);
+}
+
+std::vector<nlohmann::json> SandboxTest::audit_events(const std::string& kind) {
+  auto query = paddock({"audit", "query", "--kind", kind, "--json"});
+  EXPECT_EQ(query.status, 0) << query.err;
+  std::vector<nlohmann::json> events;
+  std::istringstream lines(query.out);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) events.push_back(nlohmann::json::parse(line).at("event"));
+  return events;
 }
 
 void SandboxTest::write_file(const std::string& path, const std::string& content) const {

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -37,6 +39,8 @@ class SandboxTest : public ::testing::TestWithParam<Mode> {
   // Same, with the probe binary mounted at /paddock-probe.
   ProcessResult probe(const std::vector<std::string>& args, const std::vector<std::string>& options = {});
   // Any paddock subcommand, as this test's user.
+  // The `event` members of every record of `kind` in this test's runs (`paddock audit query`).
+  std::vector<nlohmann::json> audit_events(const std::string& kind);
   ProcessResult paddock(const std::vector<std::string>& args, ProcessOptions process = {});
   // The argv prefix that runs a program as this test's user.
   std::vector<std::string> as_user(std::vector<std::string> argv) const;
