@@ -1,6 +1,8 @@
 #include "audit/canonical_json.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 namespace paddock::audit {
 namespace {
@@ -35,121 +37,149 @@ std::size_t utf8_sequence(std::string_view s) {
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view value) {
-  out += '"';
-  std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < value.size();) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      ++i;
-      continue;
-    }
-    if (c >= 0x80) {
-      if (const std::size_t length = utf8_sequence(value.substr(i)); length != 0) {
-        i += length;
+// The bytes that stand for themselves in a JSON string: printable ASCII except '"' and '\'.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+char* write_json_string(char* out, std::string_view value) {
+  *out++ = '"';
+  const auto* const begin = reinterpret_cast<const unsigned char*>(value.data());
+  const auto* const end = begin + value.size();
+  const auto* p = begin;
+  while (p != end) {
+    const auto* run = p;  // copied as it is, in one go
+    while (p != end && kPlain[*p]) ++p;
+    if (p != end && *p >= 0x80)
+      if (const std::size_t length = utf8_sequence(value.substr(static_cast<std::size_t>(p - begin))); length != 0) {
+        p += length;
+        std::memcpy(out, run, static_cast<std::size_t>(p - run));
+        out += p - run;
         continue;
       }
-    }
-    out.append(value.data() + run, i - run);
+    std::memcpy(out, run, static_cast<std::size_t>(p - run));
+    out += p - run;
+    if (p == end) break;
+    const unsigned char c = *p++;
+    const auto two = [&](char second) { *out++ = '\\', *out++ = second; };
     switch (c) {
       case '"':
-        out += "\\\"";
+        two('"');
         break;
       case '\\':
-        out += "\\\\";
+        two('\\');
         break;
       case '\b':
-        out += "\\b";
+        two('b');
         break;
       case '\f':
-        out += "\\f";
+        two('f');
         break;
       case '\n':
-        out += "\\n";
+        two('n');
         break;
       case '\r':
-        out += "\\r";
+        two('r');
         break;
       case '\t':
-        out += "\\t";
+        two('t');
         break;
       default:
         if (c < 0x20) {
           const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          out.append(escape, sizeof escape);
+          std::memcpy(out, escape, sizeof escape);
+          out += sizeof escape;
         } else {
-          out += "\xEF\xBF\xBD";  // U+FFFD for a byte that starts no valid sequence
+          std::memcpy(out, "\xEF\xBF\xBD", 3);  // U+FFFD for a byte that starts no valid sequence
+          out += 3;
         }
     }
-    run = ++i;
   }
-  out.append(value.data() + run, value.size() - run);
-  out += '"';
+  *out++ = '"';
+  return out;
 }
 
-void JsonWriter::before_value() {
-  if (after_key_) {
+void append_json_string(std::string& out, std::string_view value) {
+  JsonWriter(out).string(value);
+}
+
+void JsonWriter::grow(std::size_t n) {
+  // Within the string's capacity this only moves its end; beyond it the string grows
+  // geometrically. The slack saves a resize for most of the values that follow.
+  out_.resize(length_ + n + 256);
+}
+
+char* JsonWriter::begin_value(std::size_t n) {
+  char* p = room(n + 1);
+  if (after_key_)
     after_key_ = false;
-  } else if (!first_) {
-    out_ += ',';
-  }
+  else if (!first_)
+    *p++ = ',';
   first_ = false;
+  return p;
 }
 
 void JsonWriter::begin_object() {
-  before_value();
-  out_ += '{';
+  char* p = begin_value(1);
+  *p++ = '{';
+  done(p);
   first_ = true;
 }
 
 void JsonWriter::end_object() {
-  out_ += '}';
+  *room(1) = '}';
+  ++length_;
   first_ = false;
 }
 
 void JsonWriter::begin_array() {
-  before_value();
-  out_ += '[';
+  char* p = begin_value(1);
+  *p++ = '[';
+  done(p);
   first_ = true;
 }
 
 void JsonWriter::end_array() {
-  out_ += ']';
+  *room(1) = ']';
+  ++length_;
   first_ = false;
 }
 
 void JsonWriter::key(std::string_view name) {
   // Keys are paddock's own identifiers ([a-z_]), which need no escaping.
-  if (!first_) out_ += ',';
+  char* p = room(name.size() + 4);
+  if (!first_) *p++ = ',';
   first_ = false;
-  out_ += '"';
-  out_ += name;
-  out_ += "\":";
+  *p++ = '"';
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  *p++ = '"';
+  *p++ = ':';
+  done(p);
   after_key_ = true;
 }
 
 void JsonWriter::string(std::string_view value) {
-  before_value();
-  append_json_string(out_, value);
+  done(write_json_string(begin_value(json_string_bound(value)), value));
 }
 
 void JsonWriter::integer(std::int64_t value) {
-  before_value();
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out_.append(digits, end);
+  char* p = begin_value(20);
+  done(std::to_chars(p, p + 20, value).ptr);
 }
 
 void JsonWriter::unsigned_integer(std::uint64_t value) {
-  before_value();
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out_.append(digits, end);
+  char* p = begin_value(20);
+  done(std::to_chars(p, p + 20, value).ptr);
 }
 
 void JsonWriter::boolean(bool value) {
-  before_value();
-  out_ += value ? "true" : "false";
+  const std::string_view text = value ? "true" : "false";
+  char* p = begin_value(text.size());
+  std::memcpy(p, text.data(), text.size());
+  done(p + text.size());
 }
 
 void JsonWriter::strings(const std::vector<std::string>& values) {

@@ -6,7 +6,9 @@
 //
 // A hand-written writer rather than nlohmann::json, because the trail's append rate (issue 6:
 // a million events a second) leaves no room for building a DOM per event. The caller writes
-// keys in ascending order; the writer only places commas and escapes.
+// keys in ascending order; the writer only places commas and escapes. It writes through a
+// cursor into room it makes at the end of the string (one capacity check per value rather than
+// one per character), and cuts the string to what it wrote when it goes out of scope.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,10 @@ namespace paddock::audit {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit JsonWriter(std::string& out) : out_(out), length_(out.size()) {}
+  ~JsonWriter() { out_.resize(length_); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
   void begin_object();
   void end_object();
@@ -52,14 +57,30 @@ class JsonWriter {
   }
 
  private:
-  void before_value();
+  // A cursor with room for a value of at most `n` bytes, after the comma it needs if any;
+  // the value's writer ends with done(cursor).
+  char* begin_value(std::size_t n);
+  char* room(std::size_t n) {
+    if (out_.size() - length_ < n) grow(n);
+    return out_.data() + length_;
+  }
+  void done(const char* end) { length_ = static_cast<std::size_t>(end - out_.data()); }
+  void grow(std::size_t n);
 
   std::string& out_;
+  std::size_t length_;      // bytes of out_ written; beyond them is room not yet used
   bool first_ = true;       // nothing written yet in the innermost container
   bool after_key_ = false;  // a key was written and its value comes next
 };
 
 // Appends `value` as a JSON string (with its quotes) in the canonical form.
 void append_json_string(std::string& out, std::string_view value);
+// The most bytes that `value` can take as a JSON string: 6 per byte (\u00xx) and the quotes.
+constexpr std::size_t json_string_bound(std::string_view value) {
+  return 6 * value.size() + 2;
+}
+// Writes `value` as a JSON string at `out`, which has json_string_bound(value) bytes of room;
+// returns the end of what it wrote.
+char* write_json_string(char* out, std::string_view value);
 
 }  // namespace paddock::audit

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,16 @@ std::string genesis_hash(std::string_view run_id);
 // RFC 3339, UTC, nanoseconds: always kTimeLength characters.
 std::string format_time(std::int64_t unix_ns);
 void format_time(std::int64_t unix_ns, char* out);  // writes kTimeLength characters
+// format_time for a stream of times close together, as the writer's are: the date and the
+// clock are spelled again only when the second changes, otherwise only the nanoseconds.
+class TimeFormatter {
+ public:
+  void format(std::int64_t unix_ns, char* out);  // writes kTimeLength characters
+
+ private:
+  std::int64_t second_ = std::numeric_limits<std::int64_t>::min();  // the second that text_ spells
+  char text_[kTimeLength] = {};
+};
 // The inverse of format_time; nullopt when `text` is not in exactly that form.
 std::optional<std::int64_t> parse_time(std::string_view text);
 
@@ -48,6 +59,7 @@ class RecordHasher {
 
  private:
   Sha256 sha_;
+  std::string head_;  // the bytes hashed before the event, reused
 };
 
 // Appends the record's line, '\n' included. `hash` is what RecordHasher computed for it.

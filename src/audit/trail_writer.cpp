@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "audit/checkpoint.hpp"
 #include "audit/event_json.hpp"
@@ -130,18 +131,19 @@ bool TrailWriter::commit_or_fail(std::vector<Event>& events, bool final) noexcep
 
 void TrailWriter::append(std::string_view kind, std::int64_t time_ns, std::string_view event_json) {
   char hash[kHashLength], time_text[kTimeLength];
-  format_time(time_ns, time_text);
+  times_.format(time_ns, time_text);
   const std::string_view time(time_text, kTimeLength);
   ++seq_;
   hasher_.hash(seq_, time, kind, prev_, event_json, hash);
   append_record(buffer_, {seq_, time, kind, prev_, std::string_view(hash, kHashLength), event_json});
-  prev_.assign(hash, kHashLength);
+  std::memcpy(prev_.data(), hash, kHashLength);  // prev_ always holds kHashLength digits
   ++since_checkpoint_;
 }
 
 void TrailWriter::commit(std::vector<Event>& events, bool final) {
-  // In chunks that stay in the cache. While this thread chains chunk c into buffer_, the helper
-  // writes chunk c-1 (now in written_), frees its events and encodes chunk c+1.
+  // In chunks that stay in the cache. While this thread chains chunk c into buffer_ (freeing each
+  // event's memory once chained), the helper writes chunk c-1 (now in written_) and encodes
+  // chunk c+1. Both threads then take about the same time per chunk.
   const std::size_t chunk_count = (events.size() + kChunk - 1) / kChunk;
   const auto chunk_size = [&](std::size_t c) { return std::min(kChunk, events.size() - c * kChunk); };
   if (chunk_count > 0) chunks_[0].encode(events.data(), chunk_size(0));
@@ -151,14 +153,12 @@ void TrailWriter::commit(std::vector<Event>& events, bool final) {
         helper_.submit([this, &events, &chunk_size, c, chunk_count] {
           write_out(written_, false);
           if (c + 1 < chunk_count) chunks_[(c + 1) % 2].encode(events.data() + (c + 1) * kChunk, chunk_size(c + 1));
-          // Chunk c-1 is done with: free its events' memory here rather than on the chain's thread.
-          if (c > 0)
-            for (std::size_t i = (c - 1) * kChunk; i < c * kChunk; ++i) events[i].body.emplace<SandboxExit>();
         });
       const EncodedChunk& chunk = chunks_[c % 2];
       for (std::size_t i = 0; i < chunk_size(c); ++i) {
-        const Event& event = events[c * kChunk + i];
+        Event& event = events[c * kChunk + i];
         append(kind(event), event.time_ns, chunk.event(i));
+        event.body.emplace<SandboxExit>();  // its JSON is in the chunk: nothing reads it again
         if (since_checkpoint_ >= options_.checkpoint_records) checkpoint(false);
       }
       if (const auto failure = helper_.wait()) std::rethrow_exception(failure);

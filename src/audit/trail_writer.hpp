@@ -109,6 +109,7 @@ class TrailWriter final : public Sink {
   std::uint64_t since_checkpoint_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_;
   RecordHasher hasher_;
+  TimeFormatter times_;
   std::string buffer_, event_json_;
   std::string written_;  // the chunk the helper writes while buffer_ fills
   EncodedChunk chunks_[2];

@@ -88,6 +88,20 @@ TEST(Record, TimeFormatRoundTrips) {
   EXPECT_FALSE(parse_time("2026-12-06 23:00:00.000000000Z"));
 }
 
+TEST(Record, TimeFormatterSpellsWhatFormatTimeSpells) {
+  // Steps within a second, across seconds, days and years, and backwards (a clock set back).
+  TimeFormatter formatter;
+  std::mt19937_64 random(5);
+  std::int64_t ns = 1'796'771'399'999'999'990;
+  const std::int64_t steps[] = {1, 7, 999'999'999, 1'000'000'000, 86'400'000'000'000, -3, -1'000'000'001, 0};
+  for (int i = 0; i < 20000; ++i) {
+    ns += i % 3 == 0 ? steps[random() % std::size(steps)] : static_cast<std::int64_t>(random() % 1000);
+    char text[kTimeLength];
+    formatter.format(ns, text);
+    ASSERT_EQ(std::string(text, kTimeLength), format_time(ns)) << ns;
+  }
+}
+
 TEST(Record, LineRoundTripsAndTheHashIsTheDocumentedFormula) {
   const std::string event = R"({"a":"}\",\"hash\":\""})";  // looks like the record's own members
   const std::string time = format_time(1'000'000'000);
