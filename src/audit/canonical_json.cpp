@@ -35,8 +35,6 @@ std::size_t utf8_sequence(std::string_view s) {
   return length;
 }
 
-}  // namespace
-
 // The bytes that stand for themselves in a JSON string: printable ASCII except '"' and '\'.
 constexpr auto kPlain = [] {
   std::array<bool, 256> plain{};
@@ -44,62 +42,69 @@ constexpr auto kPlain = [] {
   return plain;
 }();
 
+// The most bytes that `value` can take as a JSON string: 6 per byte (\u00xx) and the quotes.
+std::size_t json_string_bound(std::string_view value) {
+  return 6 * value.size() + 2;
+}
+
+// Writes `value` as a JSON string at `out`, which has json_string_bound(value) bytes of room;
+// returns the end of what it wrote.
 char* write_json_string(char* out, std::string_view value) {
+  const auto copy = [&](std::string_view bytes) {
+    std::memcpy(out, bytes.data(), bytes.size());
+    out += bytes.size();
+  };
   *out++ = '"';
-  const auto* const begin = reinterpret_cast<const unsigned char*>(value.data());
-  const auto* const end = begin + value.size();
-  const auto* p = begin;
-  while (p != end) {
-    const auto* run = p;  // copied as it is, in one go
-    while (p != end && kPlain[*p]) ++p;
-    if (p != end && *p >= 0x80)
-      if (const std::size_t length = utf8_sequence(value.substr(static_cast<std::size_t>(p - begin))); length != 0) {
-        p += length;
-        std::memcpy(out, run, static_cast<std::size_t>(p - run));
-        out += p - run;
+  std::size_t run = 0;  // start of the bytes not yet copied
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(value[i]); };
+  for (std::size_t i = 0;;) {
+    while (i < value.size() && kPlain[byte(i)]) ++i;  // the common case, in a tight loop
+    if (i == value.size()) break;
+    const unsigned char c = byte(i);
+    if (c >= 0x80)
+      if (const std::size_t length = utf8_sequence(value.substr(i)); length != 0) {
+        i += length;
         continue;
       }
-    std::memcpy(out, run, static_cast<std::size_t>(p - run));
-    out += p - run;
-    if (p == end) break;
-    const unsigned char c = *p++;
-    const auto two = [&](char second) { *out++ = '\\', *out++ = second; };
+    copy(value.substr(run, i - run));
     switch (c) {
       case '"':
-        two('"');
+        copy("\\\"");
         break;
       case '\\':
-        two('\\');
+        copy("\\\\");
         break;
       case '\b':
-        two('b');
+        copy("\\b");
         break;
       case '\f':
-        two('f');
+        copy("\\f");
         break;
       case '\n':
-        two('n');
+        copy("\\n");
         break;
       case '\r':
-        two('r');
+        copy("\\r");
         break;
       case '\t':
-        two('t');
+        copy("\\t");
         break;
       default:
         if (c < 0x20) {
           const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          std::memcpy(out, escape, sizeof escape);
-          out += sizeof escape;
+          copy(std::string_view(escape, sizeof escape));
         } else {
-          std::memcpy(out, "\xEF\xBF\xBD", 3);  // U+FFFD for a byte that starts no valid sequence
-          out += 3;
+          copy("\xEF\xBF\xBD");  // U+FFFD for a byte that starts no valid sequence
         }
     }
+    run = ++i;
   }
+  copy(value.substr(run));
   *out++ = '"';
   return out;
 }
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view value) {
   JsonWriter(out).string(value);
@@ -121,28 +126,15 @@ char* JsonWriter::begin_value(std::size_t n) {
   return p;
 }
 
-void JsonWriter::begin_object() {
+void JsonWriter::open(char bracket) {
   char* p = begin_value(1);
-  *p++ = '{';
+  *p++ = bracket;
   done(p);
   first_ = true;
 }
 
-void JsonWriter::end_object() {
-  *room(1) = '}';
-  ++length_;
-  first_ = false;
-}
-
-void JsonWriter::begin_array() {
-  char* p = begin_value(1);
-  *p++ = '[';
-  done(p);
-  first_ = true;
-}
-
-void JsonWriter::end_array() {
-  *room(1) = ']';
+void JsonWriter::close(char bracket) {
+  *room(1) = bracket;
   ++length_;
   first_ = false;
 }

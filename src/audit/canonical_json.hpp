@@ -26,10 +26,10 @@ class JsonWriter {
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
 
-  void begin_object();
-  void end_object();
-  void begin_array();
-  void end_array();
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
   // The next member's key: lower-case letters and '_' only (written as they are), and the keys
   // of one object in ascending byte order.
   void key(std::string_view name);
@@ -66,6 +66,8 @@ class JsonWriter {
   }
   void done(const char* end) { length_ = static_cast<std::size_t>(end - out_.data()); }
   void grow(std::size_t n);
+  void open(char bracket);
+  void close(char bracket);
 
   std::string& out_;
   std::size_t length_;      // bytes of out_ written; beyond them is room not yet used
@@ -75,12 +77,5 @@ class JsonWriter {
 
 // Appends `value` as a JSON string (with its quotes) in the canonical form.
 void append_json_string(std::string& out, std::string_view value);
-// The most bytes that `value` can take as a JSON string: 6 per byte (\u00xx) and the quotes.
-constexpr std::size_t json_string_bound(std::string_view value) {
-  return 6 * value.size() + 2;
-}
-// Writes `value` as a JSON string at `out`, which has json_string_bound(value) bytes of room;
-// returns the end of what it wrote.
-char* write_json_string(char* out, std::string_view value);
 
 }  // namespace paddock::audit
