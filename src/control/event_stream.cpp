@@ -8,6 +8,8 @@
 
 #include <fmt/core.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <deque>
 
 #include "common/error.hpp"
@@ -33,20 +35,28 @@ std::string hello_line(std::string_view run_id) {
 }
 
 void EventStream::attach(asio::io_context& io, const std::string& socket_path) {
+  // The socket is bound and listening under a staging name, then renamed into place: a client
+  // that sees `socket_path` exist can always connect (bound but not yet listening, it would be
+  // refused with ECONNREFUSED).
+  const std::string staging = socket_path + ".new";
   // sun_path holds 107 bytes and a NUL; Asio would throw its own exception past it.
   constexpr std::size_t kMaxPath = sizeof(sockaddr_un::sun_path) - 1;
-  if (socket_path.size() > kMaxPath)
+  if (staging.size() > kMaxPath)
     throw Error(
-        fmt::format("the control socket {} is {} bytes, over the {} of a Unix socket (a shorter "
-                    "XDG_STATE_HOME makes room)",
-                    socket_path, socket_path.size(), kMaxPath));
-  ::unlink(socket_path.c_str());
+        fmt::format("the control socket {} needs {} bytes (as {} while it is made), over the {} "
+                    "of a Unix socket (a shorter XDG_STATE_HOME makes room)",
+                    socket_path, staging.size(), staging, kMaxPath));
+  ::unlink(staging.c_str());
   auto acceptor = std::make_unique<Local::acceptor>(io);
   boost::system::error_code ec;
   acceptor->open(Local(), ec);
-  if (!ec) acceptor->bind(Local::endpoint(socket_path), ec);
+  if (!ec) acceptor->bind(Local::endpoint(staging), ec);
   if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw Error("the control socket " + socket_path + ": " + ec.message());
+  if (!ec && ::rename(staging.c_str(), socket_path.c_str()) != 0) ec.assign(errno, boost::system::system_category());
+  if (ec) {
+    ::unlink(staging.c_str());
+    throw Error("the control socket " + socket_path + ": " + ec.message());
+  }
   socket_path_ = socket_path;
   acceptor_ = std::move(acceptor);
   {
