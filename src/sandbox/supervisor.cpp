@@ -129,7 +129,7 @@ struct Handover {
 };
 
 // Waits for the child's set-up to finish.
-Handover await_ready(const Channel& channel, InitProcess& init, Observer& observer) {
+Handover await_ready(const Channel& channel, InitProcess& init, Observer& observer, UniqueFd mount_namespace) {
   Handover handover;
   UniqueFd proxy;
   for (;;) {
@@ -145,15 +145,9 @@ Handover await_ready(const Channel& channel, InitProcess& init, Observer& observ
       case MessageType::exec_listener:
         handover.exec_listener = std::move(message->fd);
         break;
-      case MessageType::file_listener: {
-        // The events name files by their mounts, which stay in place only while the sandbox's
-        // mount namespace lives: held until the last event is read, after the sandbox is gone.
-        UniqueFd mount_namespace(
-            ::open(("/proc/" + std::to_string(init.pid()) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
-        if (!mount_namespace) throw SysError("open the sandbox's mount namespace");
+      case MessageType::file_listener:
         handover.files = {std::move(message->fd), std::move(mount_namespace)};
         break;
-      }
       case MessageType::egress_proxy:
         proxy = std::move(message->fd);
         break;
@@ -194,6 +188,15 @@ int run(const Spec& spec, asio::io_context& io, Observer& observer) {
   }
   child_channel.close();
   InitProcess init(pid);
+  // File events name files by their mounts, which stay in place only while the sandbox's mount
+  // namespace lives: it is held until the last event is read, after the sandbox is gone. It is
+  // opened now, while the child waits for `go`: a command that fails at once takes init, and
+  // the namespace's name in /proc, with it before set-up's messages are read.
+  UniqueFd mount_namespace;
+  if (!spec.observed_mounts.empty()) {
+    mount_namespace.reset(::open(("/proc/" + std::to_string(pid) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!mount_namespace) throw SysError("open the sandbox's mount namespace");
+  }
 
   // A child whose set-up failed has sent its error and exited: await_ready reads that error,
   // which a send's EPIPE must not hide.
@@ -202,7 +205,7 @@ int run(const Spec& spec, asio::io_context& io, Observer& observer) {
   const std::uint64_t nproc = prepare_host(spec, cgroup_limits, pid, host);
   channel.send_unless_closed(MessageType::host_ready, static_cast<int>(std::min<std::uint64_t>(nproc, INT32_MAX)));
 
-  Handover handover = await_ready(channel, init, observer);
+  Handover handover = await_ready(channel, init, observer, std::move(mount_namespace));
   if (!spec.observed_mounts.empty() && !handover.files.group)
     log::warn("this kernel has no fanotify: the run records no file events (see paddock doctor)");
   observer.sandbox_started(pid);
