@@ -52,10 +52,6 @@ namespace {
 constexpr const char* kPlaceholder = "sk-paddockBENCHPLACEHOLDER0123456789";
 constexpr const char* kRealValue = "sk-realBENCHVALUE0123456789abcdefgh";
 
-struct NullSink : audit::Sink {
-  void record(audit::Event) noexcept override {}
-};
-
 // The child: paddock's proxy on the inherited listener, intercepting 127.0.0.1 with a grant.
 int serve_proxy(int fd, const std::string& ca_dir, const std::string& bound) {
   auto policies = policy::load_policy_set({{"bench.cedar", R"(
@@ -69,7 +65,7 @@ permit (principal, action == Action::"UseSecret", resource);
   interception.tls = std::make_shared<net::TlsContexts>(ca_dir, net::CertificateAuthority::ensure(ca_dir));
   interception.grants = creds::Grants({{secret, kPlaceholder}});
   boost::asio::io_context io;
-  NullSink sink;
+  audit::NullSink sink;
   net::Proxy proxy(io, engine, net::ProxyReport{sink, [](const std::string&) {}}, nullptr, std::move(interception));
   proxy.serve(UniqueFd(fd), UniqueFd());
   boost::asio::signal_set stop(io, SIGTERM);

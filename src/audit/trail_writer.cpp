@@ -37,7 +37,7 @@ TrailWriter::~TrailWriter() {
   close();
 }
 
-void TrailWriter::record(Event event) noexcept {
+void TrailWriter::record(Event&& event) noexcept {
   if (event.time_ns == 0) event.time_ns = now_ns();
   std::unique_lock lock(mutex_);
   // Back-pressure only when the writer is far behind: the trail loses nothing.

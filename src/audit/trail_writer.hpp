@@ -40,7 +40,7 @@ class TrailWriter final : public Sink {
 
   // Queues `event`. Once close() has taken the final batch (or the writer has failed) nobody
   // would write it: it is refused and counted in Totals::dropped instead.
-  void record(Event event) noexcept override;
+  void record(Event&& event) noexcept override;
 
   // Called with each run of lines once write() has put it in the file (the live stream): on the
   // writer thread, or its helper for the first chunks of a large batch, which reach the listener

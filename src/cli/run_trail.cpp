@@ -90,7 +90,7 @@ RunTrail::~RunTrail() {
   }
 }
 
-void RunTrail::record(audit::Event event) noexcept {
+void RunTrail::record(audit::Event&& event) noexcept {
   if (net_log_ && audit::is_network(event)) fmt::print(stderr, "paddock: {}\n", audit::summary_line(event));
   writer_->record(std::move(event));
 }

@@ -22,7 +22,7 @@ class RunTrail final : public audit::Sink {
   RunTrail(const PreparedRun& run, const std::vector<std::string>& command, const std::string& workspace, bool net_log);
   ~RunTrail() override;
 
-  void record(audit::Event event) noexcept override;
+  void record(audit::Event&& event) noexcept override;
 
   // The sandbox exists: records sandbox.start and starts the writer thread.
   void started(pid_t init_pid);

@@ -17,7 +17,7 @@ using ::testing::IsEmpty;
 
 struct RecordingSink : audit::Sink {
   std::vector<audit::McpCall> events;
-  void record(audit::Event event) noexcept override {
+  void record(audit::Event&& event) noexcept override {
     if (auto* call = std::get_if<audit::McpCall>(&event.body)) events.push_back(*call);
   }
 };
