@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,13 +34,15 @@ class EventStreamTest : public ::testing::Test {
   std::string dir_;
 };
 
-// Connects to `path` as soon as it exists; returns 0 or the errno of the first failure other
-// than ENOENT (the name not there yet). On success the hello line is read into `hello`.
+// Connects to `path` as soon as it exists; returns 0, the errno of the first failure other
+// than ENOENT (the name not there yet), or ETIMEDOUT when it never appears. On success the
+// hello line is read into `hello`.
 int connect_when_it_appears(const std::string& path, std::string& hello) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
-  for (;;) {
+  for (const auto deadline = std::chrono::steady_clock::now() + 5s;;) {
+    if (std::chrono::steady_clock::now() > deadline) return ETIMEDOUT;
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return errno;
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
@@ -66,7 +69,7 @@ TEST_F(EventStreamTest, ASocketThatExistsAcceptsAtOnce) {
     std::atomic<bool> done = false;
     int result = -1;
     std::string hello;
-    std::thread client([&] {
+    std::jthread client([&] {  // joined even when attach() throws
       result = connect_when_it_appears(path, hello);
       done = true;
     });
