@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "net/address.hpp"
+
 namespace paddock::bench {
 namespace {
 
@@ -24,10 +26,11 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kBodySize = 1024;
 
+// The options' authorities are the harness's own "127.0.0.1:PORT": a bad one is a bug here.
 tcp::endpoint endpoint_of(const std::string& authority) {
-  const auto colon = authority.rfind(':');
-  return {asio::ip::make_address(authority.substr(0, colon)),
-          static_cast<unsigned short>(std::stoi(authority.substr(colon + 1)))};
+  const auto parsed = net::parse_authority(authority, 0);
+  if (!parsed || parsed->port == 0) throw std::invalid_argument("https_load: not host:port: " + authority);
+  return {asio::ip::make_address(parsed->host), parsed->port};
 }
 
 // ---- the upstream -------------------------------------------------------------------------

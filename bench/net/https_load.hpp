@@ -45,13 +45,13 @@ struct LoadResult {
   int completed = 0;                 // requests answered 200 with the full body
   int errors = 0;                    // connections or requests that failed
   std::string first_error;           // what the first failure was
-  double seconds = 0;                // from the first connect to the last answer
+  double seconds = 0;                // from the first request (all connections ready) to the last answer
   std::vector<double> latencies_us;  // each request's time, write to full answer
   double rate() const { return seconds > 0 ? completed / seconds : 0; }
 };
 
-// Opens the connections (CONNECT and TLS handshake included in the time) and sends the requests,
-// one at a time per connection, on the calling thread.
+// Opens the connections (CONNECT and TLS handshake, not timed) and, once all are ready, sends the
+// requests, one at a time per connection, on the calling thread.
 LoadResult run_https_load(const LoadOptions& options);
 
 }  // namespace paddock::bench
